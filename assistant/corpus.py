@@ -1,0 +1,157 @@
+"""Reading a corpus: pages and JSONL files, or folders of them, into threads.
+
+Bad files are reported (file and line) and skipped; the rest is still read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import CorpusError
+from .jsonl import read_jsonl
+from .models import Problem, Thread
+from .page_parser import parse_page_text
+
+PAGE_SUFFIXES = (".txt",)
+JSONL_SUFFIXES = (".jsonl",)
+
+# A real page is about 6 KB; even a page with hundreds of answers stays far below this.
+# Larger files are refused before they are read, so memory stays bounded.
+DEFAULT_MAX_PAGE_BYTES = 5 * 1024 * 1024
+# One JSONL thread line: generous for a thread with hundreds of long answers.
+DEFAULT_MAX_JSONL_LINE_BYTES = 16 * 1024 * 1024
+
+
+@dataclass
+class CorpusReadResult:
+    threads: list[Thread] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    @property
+    def skipped_any(self) -> bool:
+        return any(p.skipped for p in self.problems)
+
+
+def corpus_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Problem]]:
+    """The readable files under the given paths, in a stable order.
+
+    Folders are walked recursively and only page and JSONL files are taken from them
+    (a README beside the pages is not a page); a file named explicitly must be one.
+    """
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES + JSONL_SUFFIXES
+            )
+            files.extend(found)
+        elif path.is_file():
+            if path.suffix.lower() in PAGE_SUFFIXES + JSONL_SUFFIXES:
+                files.append(path)
+            else:
+                problems.append(
+                    Problem(str(path), None, "not a page (.txt) or thread JSONL (.jsonl) file; skipped", True)
+                )
+        else:
+            problems.append(Problem(str(path), None, "no such file or folder", True))
+    return files, problems
+
+
+def read_corpus(
+    paths: Iterable[str | os.PathLike],
+    *,
+    max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES,
+    max_jsonl_line_bytes: int = DEFAULT_MAX_JSONL_LINE_BYTES,
+) -> CorpusReadResult:
+    files, problems = corpus_files(paths)
+    result = CorpusReadResult(problems=problems, files=files)
+    seen_threads: dict[str, str] = {}
+    seen_answers: dict[str, str] = {}
+    for path in files:
+        for item in read_file(path, max_page_bytes=max_page_bytes, max_jsonl_line_bytes=max_jsonl_line_bytes):
+            if isinstance(item, Problem):
+                result.problems.append(item)
+                continue
+            clash = _id_clash(item, seen_threads, seen_answers)
+            if clash:
+                result.problems.append(Problem(display_path(path), None, clash, True))
+                continue
+            seen_threads[item.id] = item.source or ""
+            for answer in item.answers:
+                seen_answers[answer.id] = item.id
+            result.threads.append(item)
+    return result
+
+
+def read_file(path: Path, *, max_page_bytes: int, max_jsonl_line_bytes: int) -> Iterator[Thread | Problem]:
+    shown = display_path(path)
+    try:
+        if path.suffix.lower() in JSONL_SUFFIXES:
+            with path.open("rb") as stream:
+                yield from read_jsonl(stream, shown, max_jsonl_line_bytes)
+            return
+        thread, problems = parse_page_text(_read_page_text(path, shown, max_page_bytes), shown, path.stem)
+    except CorpusError as exc:
+        yield Problem(exc.path, exc.line, f"{exc.message}; file skipped", True)
+        return
+    except OSError as exc:
+        yield Problem(shown, None, f"cannot read file ({exc.strerror or exc}); skipped", True)
+        return
+    yield from problems
+    yield thread
+
+
+def _read_page_text(path: Path, shown: str, max_bytes: int) -> str:
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise CorpusError(
+            shown, None, f"file is {size} bytes, over the {max_bytes}-byte limit for one page (ASSISTANT_MAX_PAGE_BYTES)"
+        )
+    data = path.read_bytes()
+    if not data.strip():
+        raise CorpusError(shown, 1, "empty file")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise CorpusError(shown, data.count(b"\n", 0, nul) + 1, "binary file (contains NUL bytes), not a page")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CorpusError(shown, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)") from None
+
+
+def _id_clash(thread: Thread, seen_threads: dict[str, str], seen_answers: dict[str, str]) -> str | None:
+    if thread.id in seen_threads:
+        return f"thread id {thread.id!r} was already read from {seen_threads[thread.id]}; this copy skipped"
+    ids = [a.id for a in thread.answers]
+    for answer_id in ids:
+        if answer_id in seen_answers:
+            return f"answer id {answer_id!r} already belongs to thread {seen_answers[answer_id]!r}; thread skipped"
+    if len(set(ids)) != len(ids):
+        return f"thread {thread.id!r} repeats an answer id; thread skipped"
+    return None
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the working directory when it lies inside it (stable in output)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def corpus_fingerprint(files: Iterable[Path]) -> str:
+    """SHA-256 over the corpus files' relative names and contents: changes iff the corpus does."""
+    digest = hashlib.sha256()
+    for path in sorted(files, key=lambda p: display_path(p)):
+        digest.update(path.name.encode() + b"\0")
+        with path.open("rb") as f:
+            digest.update(hashlib.file_digest(f, "sha256").digest())
+    return digest.hexdigest()

@@ -1,0 +1,39 @@
+"""Exceptions whose messages tell the user what went wrong and what to do."""
+
+from __future__ import annotations
+
+
+class AssistantError(Exception):
+    """Base class: every error this package raises on purpose."""
+
+
+class CorpusError(AssistantError):
+    """A corpus file (page or JSONL) that cannot be read; names the file and line."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        self.path = str(path)
+        self.line = line
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"
+
+
+class ModelError(AssistantError):
+    """The bundled embedding model is missing or its weights are not the expected ones."""
+
+
+class IndexIntegrityError(AssistantError):
+    """An index folder that is missing, partial, corrupt, stale or built for another model."""
+
+    def __init__(self, index_dir: str, reason: str, *, stale: bool = False):
+        self.index_dir = str(index_dir)
+        self.reason = reason
+        self.stale = stale
+        super().__init__(f"index at {index_dir} cannot be used: {reason}")
+
+
+class SettingsError(AssistantError):
+    """An ASSISTANT_* environment variable or option with a value that makes no sense."""

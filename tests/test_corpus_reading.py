@@ -1,0 +1,134 @@
+"""Reading files and folders: bad input is reported with file and line, and nothing else is lost."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+import tracemalloc
+
+import pytest
+
+from assistant.corpus import read_corpus
+
+from .conftest import CORPUS, PAGE_IDS, run_cli
+
+
+def only_problem(result):
+    [problem] = [p for p in result.problems if p.skipped]
+    return problem
+
+
+def test_empty_file_is_reported(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    result = read_corpus([tmp_path / "empty.txt"])
+    assert result.threads == []
+    problem = only_problem(result)
+    assert problem.path.endswith("empty.txt") and "empty" in problem.message
+
+
+def test_binary_file_is_reported_with_line(tmp_path):
+    (tmp_path / "image.txt").write_bytes(b"GIF89a\n\n\x00\x01\x02\xff")
+    problem = only_problem(read_corpus([tmp_path / "image.txt"]))
+    assert problem.line == 3 and "binary" in problem.message
+
+
+def test_non_utf8_file_is_reported_with_line(tmp_path):
+    text = (CORPUS / f"{PAGE_IDS[1]}.txt").read_bytes().replace(b"Radiesse injected", b"Radiesse inject\xe9d", 1)
+    (tmp_path / "latin1.txt").write_bytes(text)
+    problem = only_problem(read_corpus([tmp_path / "latin1.txt"]))
+    assert problem.line == 3 and "UTF-8" in problem.message
+
+
+def test_huge_text_file_is_refused_quickly_with_bounded_memory(tmp_path):
+    big = tmp_path / "huge.txt"
+    with big.open("w") as f:
+        line = "Botox " * 1000 + "\n"
+        for _ in range(50 * 1024 * 1024 // len(line) + 1):
+            f.write(line)
+    assert big.stat().st_size >= 50 * 1024 * 1024
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = read_corpus([big, CORPUS])
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    problem = only_problem(result)
+    assert "limit" in problem.message and problem.path.endswith("huge.txt")
+    assert len(result.threads) == 3  # the good pages beside it are still read
+    assert elapsed < 5 and peak < 20 * 1024 * 1024
+
+
+def test_huge_jsonl_line_is_skipped_with_bounded_memory(tmp_path):
+    path = tmp_path / "big.jsonl"
+    with path.open("w") as f:
+        f.write('{"id": "t", "title": "' + "x" * (50 * 1024 * 1024) + '"}\n')
+        f.write(json.dumps({"id": "ok", "title": "T", "answers": [{"id": "ok#1", "text": "Fine."}]}) + "\n")
+    tracemalloc.start()
+    result = read_corpus([path], max_jsonl_line_bytes=1024 * 1024)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert [t.id for t in result.threads] == ["ok"]
+    problem = only_problem(result)
+    assert problem.line == 1 and "longer than" in problem.message
+    assert peak < 20 * 1024 * 1024
+
+
+def test_jsonl_broken_line_and_missing_field_name_file_and_line(tmp_path):
+    good = {"id": "t1", "title": "Title", "answers": [{"id": "t1#1", "text": "An answer."}]}
+    missing = {"id": "t2", "title": "Title", "answers": [{"id": "t2#1"}]}
+    lines = [json.dumps(good), '{"id": "broken", ', "", json.dumps(missing)]
+    (tmp_path / "threads.jsonl").write_text("\n".join(lines) + "\n")
+    result = read_corpus([tmp_path / "threads.jsonl"])
+    assert [t.id for t in result.threads] == ["t1"]
+    problems = sorted((p.line, p.message) for p in result.problems)
+    assert problems[0][0] == 2 and "invalid JSON" in problems[0][1]
+    assert problems[1][0] == 4 and "answers[0].text" in problems[1][1]
+    assert all(p.path.endswith("threads.jsonl") for p in result.problems)
+
+
+def test_duplicate_answer_ids_across_files_are_refused(tmp_path):
+    shutil.copy(CORPUS / f"{PAGE_IDS[0]}.txt", tmp_path / f"{PAGE_IDS[0]}.txt")
+    (tmp_path / "sub").mkdir()
+    shutil.copy(CORPUS / f"{PAGE_IDS[0]}.txt", tmp_path / "sub" / f"{PAGE_IDS[0]}.txt")
+    result = read_corpus([tmp_path])
+    assert len(result.threads) == 1
+    assert "already read" in only_problem(result).message
+
+
+def test_folder_mixing_good_and_bad_files_via_cli(tmp_path):
+    folder = tmp_path / "mixed"
+    (folder / "nested").mkdir(parents=True)
+    for pid in PAGE_IDS:
+        shutil.copy(CORPUS / f"{pid}.txt", folder / "nested" / f"{pid}.txt")
+    (folder / "empty.txt").write_text("   \n")
+    (folder / "binary.txt").write_bytes(b"\x00\x01")
+    (folder / "bad.jsonl").write_text('{"id": "x", "title": "t", "answers": []}\nnot json\n')
+    (folder / "notes.md").write_text("not a page, ignored in folders")
+    proc = run_cli("parse", str(folder))
+    assert proc.returncode == 1  # documented: some input was skipped
+    threads = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert sorted(t["id"] for t in threads) == sorted(PAGE_IDS + ["x"])
+    stderr = proc.stderr.splitlines()
+    assert any("empty.txt:1: error: empty file" in line for line in stderr)
+    assert any("binary.txt:1: error: binary" in line for line in stderr)
+    assert any("bad.jsonl:2: error: invalid JSON" in line for line in stderr)
+    assert not any("notes.md" in line for line in stderr)
+
+
+def test_cli_parse_clean_corpus_exits_zero_with_only_warnings():
+    proc = run_cli("parse", "corpus")
+    assert proc.returncode == 0
+    assert [json.loads(line)["id"] for line in proc.stdout.splitlines()] == PAGE_IDS
+    assert proc.stderr.strip() == f"corpus/{PAGE_IDS[0]}.txt:5: warning: page announces 13 answers but 10 were read"
+
+
+def test_missing_path_is_reported(tmp_path):
+    result = read_corpus([tmp_path / "nope"])
+    assert "no such file" in only_problem(result).message
+
+
+@pytest.mark.parametrize("name", ["notes.md", "data.csv"])
+def test_explicit_file_of_unknown_kind_is_reported(tmp_path, name):
+    (tmp_path / name).write_text("x")
+    assert "not a page" in only_problem(read_corpus([tmp_path / name])).message
