@@ -1,12 +1,16 @@
-"""`python -m assistant`: argument parsing only; the work is done by the library."""
+"""`python -m assistant`: parses arguments and calls the library; no logic of its own."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 
 from .corpus import read_corpus
+from .errors import AssistantError
 from .jsonl import write_threads
+from .settings import Settings
 
 EXIT_OK = 0
 EXIT_SKIPPED = 1  # the command ran, but some input was skipped (reported on stderr)
@@ -15,34 +19,135 @@ EXIT_FAILED = 3  # nothing could be done (message on stderr)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m assistant",
+        description="Answers questions with physicians' quoted words only. Settings: ASSISTANT_* variables.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="parse pages / JSONL files or folders; thread JSONL on stdout")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.set_defaults(func=cmd_parse)
-    p = sub.add_parser("serve", help="start the browser chat")
+
+    p = sub.add_parser("ingest", help="build (or update) the index from pages / JSONL files or folders")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--index-dir", type=Path, help="index folder (default: embeddings/)")
+    p.add_argument("--force", action="store_true", help="rebuild even if the index is up to date")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", help="answer a message, or a conversation given as several messages")
+    p.add_argument("messages", nargs="*", metavar="MESSAGE")
+    p.add_argument("--index-dir", type=Path, help="index folder (default: embeddings/)")
+    p.add_argument("--json", action="store_true", help="print JSON with every turn")
+    p.add_argument("--batch", type=Path, metavar="FILE", help="one conversation (a JSON list of messages) per line")
+    p.add_argument("-k", type=int, dest="top_k", help="quotes per reply (default 5)")
+    p.add_argument("--fusion", help="dense, lexical, weighted (default) or rrf")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="search quality on the labelled development set")
+    p.add_argument("--devset", type=Path, default=Path("bench/devset.json"))
+    p.add_argument("--index-dir", type=Path)
+    p.add_argument("--json-out", type=Path, help="also write the results as JSON")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="start the browser chat (same as `python app.py`)")
+    p.add_argument("--host", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default 7860)")
+    p.add_argument("--index-dir", type=Path)
     p.set_defaults(func=cmd_serve)
     return parser
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    result = read_corpus(["corpus"])
-    for problem in result.problems:
-        print(problem, file=sys.stderr)
-    answers = sum(len(t.answers) for t in result.threads)
-    print(f"Parsed {len(result.threads)} pages with {answers} answers. The chat is not built yet; stopping here.")
-    return EXIT_OK
-
-
 def cmd_parse(args: argparse.Namespace) -> int:
-    result = read_corpus(args.paths)
+    result = read_corpus(args.paths, max_page_bytes=Settings.from_env().max_page_bytes)
     for problem in result.problems:
         print(problem, file=sys.stderr)
     write_threads(result.threads, sys.stdout)
     return EXIT_SKIPPED if result.skipped_any else EXIT_OK
 
 
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .service import ingest
+    from .embedding import SentenceTransformerEmbedder
+
+    settings = Settings.from_env(index_dir=args.index_dir)
+    embedder = SentenceTransformerEmbedder(settings.precision, settings.threads)
+    summary = ingest(args.paths, settings.index_dir, embedder, settings, force=args.force)
+    state = "built" if summary.rebuilt else "already up to date"
+    print(
+        f"Index {state} at {summary.index_dir}: {summary.threads} threads, {summary.answers} answers, "
+        f"{summary.passages} passages."
+    )
+    return EXIT_SKIPPED if any(p.skipped for p in summary.problems) else EXIT_OK
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from .compose import turn_to_dict
+    from .fusion import FusionMode
+    from .render import turn_to_text
+    from .service import Assistant
+
+    if bool(args.messages) == bool(args.batch):
+        print("ask: give MESSAGE... or --batch FILE (not both)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.batch and not args.json:
+        print("ask: --batch writes JSON; add --json", file=sys.stderr)
+        return EXIT_USAGE
+    settings = Settings.from_env(index_dir=args.index_dir, top_k=args.top_k, fusion=args.fusion)
+    assistant = Assistant(settings)
+    mode = FusionMode.parse(settings.fusion)
+    if args.batch:
+        return _ask_batch(assistant, args.batch, mode)
+    if args.json:
+        turns = assistant.converse(args.messages, mode=mode)
+        print(json.dumps({"turns": [turn_to_dict(t) for t in turns]}, ensure_ascii=False, indent=2))
+    else:
+        print(turn_to_text(assistant.reply(args.messages, mode=mode)))
+    return EXIT_OK
+
+
+def _ask_batch(assistant, path: Path, mode) -> int:
+    from .compose import turn_to_dict
+
+    status = EXIT_OK
+    with path.open(encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                messages = json.loads(line)
+                if not isinstance(messages, list) or not messages or not all(isinstance(m, str) for m in messages):
+                    raise ValueError("expected a non-empty JSON list of strings")
+            except ValueError as exc:
+                print(f"{path}:{number}: error: {exc}; line skipped", file=sys.stderr)
+                print(json.dumps({"error": f"{path}:{number}: {exc}"}))
+                status = EXIT_SKIPPED
+                continue
+            turns = assistant.converse(messages, mode=mode)
+            print(json.dumps({"turns": [turn_to_dict(t) for t in turns]}, ensure_ascii=False), flush=True)
+    return status
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .evaluation import run_evaluation
+
+    settings = Settings.from_env(index_dir=args.index_dir)
+    run_evaluation(args.devset, settings, json_out=args.json_out)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .web.server import serve
+
+    settings = Settings.from_env(host=args.host, port=args.port, index_dir=args.index_dir)
+    serve(settings)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED

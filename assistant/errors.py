@@ -26,13 +26,17 @@ class ModelError(AssistantError):
 
 
 class IndexIntegrityError(AssistantError):
-    """An index folder that is missing, partial, corrupt, stale or built for another model."""
+    """An index folder that is missing, partial, corrupt, stale or built for another model.
 
-    def __init__(self, index_dir: str, reason: str, *, stale: bool = False):
+    kind is one of: "missing", "stale" (corpus or format changed), "mismatch" (another
+    model), "corrupt" (damaged or partial files).
+    """
+
+    def __init__(self, index_dir: str, kind: str, reason: str):
         self.index_dir = str(index_dir)
+        self.kind = kind
         self.reason = reason
-        self.stale = stale
-        super().__init__(f"index at {index_dir} cannot be used: {reason}")
+        super().__init__(f"index at {index_dir} is {kind}: {reason}")
 
 
 class SettingsError(AssistantError):

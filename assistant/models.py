@@ -51,3 +51,71 @@ class Problem:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         kind = "error" if self.skipped else "warning"
         return f"{where}: {kind}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of an answer: text == answer.text[start:end]."""
+
+    answer_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """What is actually searched for one message: the message, plus earlier context for a follow-up.
+
+    parts are (text, weight) pairs, oldest first; text joins them and is shown to users.
+    """
+
+    text: str
+    parts: tuple[tuple[str, float], ...]
+    is_followup: bool = False
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved answer, with the passage that matched it best."""
+
+    answer: Answer
+    thread: Thread
+    passage: Chunk
+    score: float  # the fused ranking score
+    relevance: float  # absolute evidence used for abstention (cosine similarity)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim span of one answer with its attribution."""
+
+    answer: Answer
+    thread: Thread
+    start: int
+    end: int
+    score: float
+    relevance: float
+
+    @property
+    def text(self) -> str:
+        return self.answer.text[self.start : self.end]
+
+    @property
+    def starts_inside(self) -> bool:
+        return self.start > 0
+
+    @property
+    def ends_inside(self) -> bool:
+        return self.end < len(self.answer.text)
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The reply to one message: fixed notices and quotes, nothing else."""
+
+    message: str
+    search_query: SearchQuery
+    abstained: bool
+    notices: tuple[str, ...]
+    quotes: tuple[Quote, ...]

@@ -1,0 +1,61 @@
+"""Turning retrieval hits into a reply: fixed notices and verbatim quotes, in that order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import wording
+from .models import Hit, Quote, SearchQuery, Turn
+from .quoting import choose_span
+from .safety import describes_emergency
+from .terms import content_terms
+
+
+def compose_turn(
+    message: str, query: SearchQuery, hits: list[Hit], idf: Callable[[str], float]
+) -> Turn:
+    notices = []
+    if describes_emergency(message):
+        notices.append(wording.URGENT_CARE_NOTICE)
+    terms = content_terms(query.text)
+    quotes = []
+    for hit in hits:
+        start, end = choose_span(hit.answer.text, hit.passage, terms, idf)
+        quotes.append(Quote(hit.answer, hit.thread, start, end, hit.score, hit.relevance))
+    abstained = not quotes
+    if abstained:
+        notices.append(wording.NO_ANSWER)
+    notices.append(wording.SOURCE_DISCLAIMER)
+    return Turn(message=message, search_query=query, abstained=abstained, notices=tuple(notices), quotes=tuple(quotes))
+
+
+def turn_to_dict(turn: Turn) -> dict:
+    """The `ask --json` shape (DESIGN §5), extended with offsets and the follow-up flag."""
+    return {
+        "message": turn.message,
+        "search_query": turn.search_query.text,
+        "is_followup": turn.search_query.is_followup,
+        "abstained": turn.abstained,
+        "notices": list(turn.notices),
+        "quotes": [
+            {
+                "answer_id": q.answer.id,
+                "thread_id": q.thread.id,
+                "text": q.text,
+                "start": q.start,
+                "end": q.end,
+                "score": q.score,
+                "relevance": q.relevance,
+                "author": {
+                    "name": q.answer.author.name,
+                    "title": q.answer.author.title,
+                    "rating": q.answer.author.rating,
+                    "reviews": q.answer.author.reviews,
+                },
+                "headline": q.answer.headline,
+                "thread_title": q.thread.title,
+                "source": q.thread.source,
+            }
+            for q in turn.quotes
+        ],
+    }

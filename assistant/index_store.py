@@ -1,0 +1,284 @@
+"""The index folder: building it atomically, and loading it only when it is intact and current.
+
+Layout of an index folder (default embeddings/):
+
+    manifest.json            the commit point: which build is current, and every file's hash
+    build-<id>/              one complete build
+        threads.jsonl        the corpus as parsed (sources panel, quoting)
+        passages.npy         int64 rows (answer number, start, end) per passage
+        passages.faiss       passage vectors (title + headline + passage text)
+        questions.faiss      one vector per thread (title + patient's question)
+        passages.bm25/       BM25 over each passage's headline and text
+        questions.bm25/      BM25 over each thread's title and question
+
+A build is written under a temporary name, renamed into place, and only then does a
+new manifest.json replace the old one (os.replace is atomic), so a failure at any
+point leaves the previous index usable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from . import vector_index
+from .chunking import PASSAGE_MAX_CHARS, PASSAGE_OVERLAP_SENTENCES, chunk_answer
+from .embedding import Embedder
+from .errors import IndexIntegrityError
+from .jsonl import read_jsonl, write_threads
+from .lexical_index import LexicalIndex
+from .models import Answer, Chunk, Thread
+from .terms import content_terms
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+FILES = ("threads.jsonl", "passages.npy", "passages.faiss", "questions.faiss")
+BM25_DIRS = ("passages.bm25", "questions.bm25")
+
+
+def passage_context_text(thread: Thread, answer: Answer, chunk_text: str) -> str:
+    """What is embedded for a passage: its topic first, so a short passage keeps it."""
+    parts = [thread.title]
+    if answer.headline and answer.headline.strip().lower() != thread.title.strip().lower():
+        parts.append(answer.headline)
+    parts.append(chunk_text)
+    return "\n".join(parts)
+
+
+def question_text(thread: Thread) -> str:
+    return "\n".join(p for p in (thread.title, thread.question) if p)
+
+
+@dataclass
+class CorpusIndex:
+    """A loaded index: every structure retrieval needs, in memory."""
+
+    folder: Path
+    manifest: dict
+    threads: list[Thread]
+    passage_rows: np.ndarray  # (n, 3) int64: answer number, start, end
+    passage_vectors: object  # faiss.Index
+    question_vectors: object  # faiss.Index
+    passage_lexical: LexicalIndex
+    question_lexical: LexicalIndex
+
+    @cached_property
+    def answers(self) -> list[Answer]:
+        return [a for t in self.threads for a in t.answers]
+
+    @cached_property
+    def answer_thread(self) -> np.ndarray:
+        """Thread number of each answer number."""
+        return np.repeat(np.arange(len(self.threads)), [len(t.answers) for t in self.threads])
+
+    @cached_property
+    def thread_first_answer(self) -> np.ndarray:
+        return np.concatenate([[0], np.cumsum([len(t.answers) for t in self.threads])])
+
+    @cached_property
+    def answer_first_passage(self) -> np.ndarray:
+        """Passages are stored in answer order: answer a owns [first[a], first[a+1])."""
+        return np.searchsorted(self.passage_rows[:, 0], np.arange(len(self.answers) + 1))
+
+    @cached_property
+    def thread_by_id(self) -> dict[str, Thread]:
+        return {t.id: t for t in self.threads}
+
+    def chunk(self, passage: int) -> Chunk:
+        a, start, end = (int(x) for x in self.passage_rows[passage])
+        answer = self.answers[a]
+        return Chunk(answer.id, start, end, answer.text[start:end])
+
+
+def build_index(
+    folder: Path,
+    threads: list[Thread],
+    embedder: Embedder,
+    *,
+    corpus_fingerprint: str,
+    sources: list[str],
+    batch_size: int = 8,
+    progress: bool = False,
+) -> dict:
+    """Embed and index threads into folder; returns the new manifest."""
+    folder.mkdir(parents=True, exist_ok=True)
+    build = f"build-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+    tmp = folder / f".tmp-{build}"
+    tmp.mkdir()
+
+    rows, dense_texts, lexical_docs = [], [], []
+    number = 0
+    for thread in threads:
+        for answer in thread.answers:
+            for chunk in chunk_answer(answer):
+                rows.append((number, chunk.start, chunk.end))
+                dense_texts.append(passage_context_text(thread, answer, chunk.text))
+                lexical_docs.append(content_terms(f"{answer.headline or ''}\n{chunk.text}"))
+            number += 1
+    if not rows:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise IndexIntegrityError(str(folder), "missing", "the corpus holds no answer text to index")
+    passage_vectors = embedder.encode(dense_texts, batch_size=batch_size, progress=progress)
+    question_vectors = embedder.encode([question_text(t) for t in threads], batch_size=batch_size, progress=progress)
+
+    with (tmp / "threads.jsonl").open("w", encoding="utf-8") as f:
+        write_threads(threads, f)
+    np.save(tmp / "passages.npy", np.asarray(rows, dtype=np.int64))
+    p_index = vector_index.build_vector_index(passage_vectors)
+    vector_index.save_vector_index(p_index, tmp / "passages.faiss")
+    vector_index.save_vector_index(vector_index.build_vector_index(question_vectors), tmp / "questions.faiss")
+    LexicalIndex.build(lexical_docs).save(tmp / "passages.bm25")
+    LexicalIndex.build([content_terms(question_text(t)) for t in threads]).save(tmp / "questions.bm25")
+
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "model": {"name": embedder.name, "weights_sha256": embedder.weights_sha256, "dimension": embedder.dimension},
+        "corpus": {"fingerprint": corpus_fingerprint, "sources": sources},
+        "counts": {"threads": len(threads), "answers": number, "passages": len(rows)},
+        "chunking": {"max_chars": PASSAGE_MAX_CHARS, "overlap_sentences": PASSAGE_OVERLAP_SENTENCES},
+        "vector_index": vector_index.describe(p_index),
+        "build": build,
+        "files": _file_hashes(tmp),
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    _fsync_tree(tmp)
+    os.rename(tmp, folder / build)
+    manifest_tmp = folder / f".{MANIFEST}.{uuid.uuid4().hex[:8]}"
+    with manifest_tmp.open("w", encoding="utf-8") as f:
+        json.dump(manifest, f, indent=2)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(manifest_tmp, folder / MANIFEST)
+    _remove_other_builds(folder, keep=build)
+    return manifest
+
+
+def read_manifest(folder: Path) -> dict:
+    path = folder / MANIFEST
+    if not path.exists():
+        raise IndexIntegrityError(str(folder), "missing", "no index has been built there yet")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        manifest["build"], manifest["files"], manifest["counts"], manifest["model"]  # noqa: B018
+    except (ValueError, KeyError, TypeError):
+        raise IndexIntegrityError(str(folder), "corrupt", f"{MANIFEST} is unreadable or incomplete") from None
+    return manifest
+
+
+def check_manifest(folder: Path, manifest: dict, embedder: Embedder, corpus_fingerprint: str | None) -> None:
+    """Raise IndexIntegrityError unless the manifest matches this code, model and corpus."""
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexIntegrityError(
+            str(folder), "stale", f"index format {manifest.get('format_version')}, this version reads {FORMAT_VERSION}"
+        )
+    model = manifest["model"]
+    if model.get("weights_sha256") != embedder.weights_sha256 or model.get("dimension") != embedder.dimension:
+        raise IndexIntegrityError(
+            str(folder), "mismatch", f"built with model {model.get('name')} ({model.get('weights_sha256')}), "
+            f"not the loaded {embedder.name} ({embedder.weights_sha256})"
+        )
+    if corpus_fingerprint is not None and manifest.get("corpus", {}).get("fingerprint") != corpus_fingerprint:
+        raise IndexIntegrityError(str(folder), "stale", "the corpus has changed since the index was built")
+
+
+def load_index(folder: Path, embedder: Embedder, corpus_fingerprint: str | None = None) -> CorpusIndex:
+    """Load an index after checking the manifest and every file's size and SHA-256."""
+    manifest = read_manifest(folder)
+    check_manifest(folder, manifest, embedder, corpus_fingerprint)
+    build = folder / manifest["build"]
+    expected = manifest["files"]
+    for name in [*FILES, *BM25_DIRS]:
+        if not any(key == name or key.startswith(name + "/") for key in expected):
+            raise IndexIntegrityError(str(folder), "corrupt", f"{MANIFEST} does not list {name}")
+    for name, meta in expected.items():
+        path = build / name
+        if not path.is_file():
+            raise IndexIntegrityError(str(folder), "corrupt", f"{manifest['build']}/{name} is missing")
+        if path.stat().st_size != meta["bytes"] or _sha256(path) != meta["sha256"]:
+            raise IndexIntegrityError(str(folder), "corrupt", f"{manifest['build']}/{name} does not match its checksum")
+    try:
+        index = _load_files(folder, build, manifest)
+    except IndexIntegrityError:
+        raise
+    except Exception as exc:  # checksums matched but a library still refused the file
+        raise IndexIntegrityError(str(folder), "corrupt", f"cannot load {build.name}: {exc}") from exc
+    return index
+
+
+def _load_files(folder: Path, build: Path, manifest: dict) -> CorpusIndex:
+    counts = manifest["counts"]
+    with (build / "threads.jsonl").open("rb") as f:
+        items = list(read_jsonl(f, str(build / "threads.jsonl"), 1 << 30))
+    threads = [t for t in items if isinstance(t, Thread)]
+    rows = np.load(build / "passages.npy", allow_pickle=False)
+    index = CorpusIndex(
+        folder=folder,
+        manifest=manifest,
+        threads=threads,
+        passage_rows=rows,
+        passage_vectors=vector_index.load_vector_index(build / "passages.faiss"),
+        question_vectors=vector_index.load_vector_index(build / "questions.faiss"),
+        passage_lexical=LexicalIndex.load(build / "passages.bm25"),
+        question_lexical=LexicalIndex.load(build / "questions.bm25"),
+    )
+    found = {
+        "threads": len(threads),
+        "answers": len(index.answers),
+        "passages": len(rows),
+        "passage vectors": index.passage_vectors.ntotal,
+        "question vectors": index.question_vectors.ntotal,
+        "lexical passages": index.passage_lexical.num_docs,
+        "lexical questions": index.question_lexical.num_docs,
+    }
+    want = {
+        "threads": counts["threads"],
+        "answers": counts["answers"],
+        "passages": counts["passages"],
+        "passage vectors": counts["passages"],
+        "question vectors": counts["threads"],
+        "lexical passages": counts["passages"],
+        "lexical questions": counts["threads"],
+    }
+    for key, value in found.items():
+        if value != want[key]:
+            raise IndexIntegrityError(str(folder), "corrupt", f"{key}: found {value}, the manifest says {want[key]}")
+    if rows.ndim != 2 or rows.shape[1] != 3 or (len(rows) and rows[:, 0].max() >= len(index.answers)):
+        raise IndexIntegrityError(str(folder), "corrupt", "passages.npy does not fit the threads")
+    return index
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def _file_hashes(root: Path) -> dict:
+    return {
+        p.relative_to(root).as_posix(): {"sha256": _sha256(p), "bytes": p.stat().st_size}
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _fsync_tree(root: Path) -> None:
+    for p in root.rglob("*"):
+        if p.is_file():
+            with p.open("rb") as f:
+                os.fsync(f.fileno())
+
+
+def _remove_other_builds(folder: Path, keep: str) -> None:
+    for p in folder.iterdir():
+        if p.is_dir() and p.name != keep and (p.name.startswith("build-") or p.name.startswith(".tmp-build-")):
+            shutil.rmtree(p, ignore_errors=True)
+        elif p.name.startswith(f".{MANIFEST}."):
+            p.unlink(missing_ok=True)

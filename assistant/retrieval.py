@@ -1,0 +1,142 @@
+"""Hybrid retrieval: the answers that address a query, one hit per answer, best first."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import vector_index
+from .embedding import Embedder
+from .fusion import FusionMode, fuse
+from .index_store import CorpusIndex
+from .models import Hit, SearchQuery
+from .terms import content_terms
+
+# Candidates taken from each ranked list (passages by vectors, passages by BM25). Far more
+# than the k shown, so fusion can promote an answer that only one list ranks highly.
+CANDIDATES_PER_LIST = 50
+# Threads whose patient question matches best; their answers join the candidates.
+QUESTION_CANDIDATES = 5
+
+# An answer's evidence is mostly its own words; the patient question it was written for
+# adds context ("a thread whose question matches is strong evidence for its answers").
+PASSAGE_WEIGHT = 0.75
+QUESTION_WEIGHT = 1 - PASSAGE_WEIGHT
+
+# Cosine evidence below which an answer is not about the query at all. all-MiniLM-L6-v2
+# scores unrelated text at 0.0-0.25 and on-topic paraphrases at 0.4 and above; the value
+# is set from the development set (bench/devset.json), see README "Search quality".
+MIN_RELEVANCE = 0.33
+
+
+@dataclass(frozen=True)
+class RetrievalResult:
+    hits: list[Hit]  # relevant hits only, best first, at most k
+    best_relevance: float  # of any candidate, for diagnostics and evaluation
+
+
+class Retriever:
+    def __init__(self, index: CorpusIndex, embedder: Embedder, mode: FusionMode = FusionMode.WEIGHTED):
+        self.index = index
+        self.embedder = embedder
+        self.mode = mode
+
+    def query_vector(self, query: SearchQuery) -> np.ndarray:
+        """Weighted sum of the parts' embeddings (recency-weighted for follow-ups), unit length."""
+        texts = [t for t, _ in query.parts]
+        weights = np.array([w for _, w in query.parts], dtype=np.float32)
+        vectors = self.embedder.encode(texts)
+        v = (weights[:, None] * vectors).sum(axis=0)
+        return v / max(float(np.linalg.norm(v)), 1e-12)
+
+    def search(self, query: SearchQuery, k: int, mode: FusionMode | None = None) -> RetrievalResult:
+        mode = mode or self.mode
+        idx = self.index
+        qv = self.query_vector(query)
+        terms = content_terms(query.text)
+
+        # Ranked lists of passages, and of threads by their patient question.
+        dense_scores, dense_ids = vector_index.search(idx.passage_vectors, qv, CANDIDATES_PER_LIST)
+        lex_all = idx.passage_lexical.scores(terms)
+        lex_ids = _top(lex_all, CANDIDATES_PER_LIST)
+        q_dense_scores, q_dense_ids = vector_index.search(idx.question_vectors, qv, QUESTION_CANDIDATES)
+        q_lex_all = idx.question_lexical.scores(terms)
+        q_lex_ids = _top(q_lex_all, QUESTION_CANDIDATES)
+
+        rows = idx.passage_rows
+        candidates: set[int] = {int(rows[p, 0]) for p in dense_ids} | {int(rows[p, 0]) for p in lex_ids}
+        for t in {*map(int, q_dense_ids), *map(int, q_lex_ids)}:
+            candidates.update(range(int(idx.thread_first_answer[t]), int(idx.thread_first_answer[t + 1])))
+        if not candidates:
+            return RetrievalResult([], 0.0)
+        answers = np.array(sorted(candidates))
+
+        # Exact evidence for every candidate, whichever list brought it in.
+        first = idx.answer_first_passage
+        passage_ids = np.concatenate([np.arange(first[a], first[a + 1]) for a in answers])
+        owner = rows[passage_ids, 0]
+        p_cos = vector_index.vectors_of(idx.passage_vectors, passage_ids) @ qv
+        thread_of = idx.answer_thread[answers]
+        q_cos = vector_index.vectors_of(idx.question_vectors, thread_of) @ qv
+        lex_max = float(lex_all.max()) if len(lex_all) else 0.0
+        q_lex_max = float(q_lex_all.max()) if len(q_lex_all) else 0.0
+
+        rank_lists = [
+            _ranks_by_answer(rows[dense_ids, 0]),
+            _ranks_by_answer(rows[lex_ids, 0]) if lex_max > 0 else {},
+            _ranks_by_thread(q_dense_ids),
+            _ranks_by_thread(q_lex_ids) if q_lex_max > 0 else {},
+        ]
+
+        scored = []
+        for i, a in enumerate(answers):
+            mine = passage_ids[owner == a]
+            cos_mine = p_cos[owner == a]
+            best = int(np.argmax(cos_mine))
+            semantic = PASSAGE_WEIGHT * float(cos_mine[best]) + QUESTION_WEIGHT * float(q_cos[i])
+            p_lex = float(lex_all[mine].max()) / lex_max if lex_max > 0 else 0.0
+            q_lex = float(q_lex_all[thread_of[i]]) / q_lex_max if q_lex_max > 0 else 0.0
+            lexical = PASSAGE_WEIGHT * p_lex + QUESTION_WEIGHT * q_lex
+            ranks = [
+                rank_lists[0].get(int(a)),
+                rank_lists[1].get(int(a)),
+                rank_lists[2].get(int(thread_of[i])),
+                rank_lists[3].get(int(thread_of[i])),
+            ]
+            score = fuse(mode, semantic, lexical, ranks)
+            # The passage to quote from: the best by vectors, or by BM25 in lexical mode.
+            passage = int(mine[int(np.argmax(lex_all[mine]))]) if mode is FusionMode.LEXICAL else int(mine[best])
+            relevant = lexical > 0 if mode is FusionMode.LEXICAL else semantic >= MIN_RELEVANCE
+            scored.append((score, semantic, int(a), passage, relevant))
+
+        scored.sort(key=lambda s: (-s[0], s[2]))
+        best_relevance = max(s[1] for s in scored)
+        hits = []
+        for score, semantic, a, passage, relevant in scored:
+            if not relevant:
+                continue
+            thread = idx.threads[int(idx.answer_thread[a])]
+            hits.append(Hit(idx.answers[a], thread, idx.chunk(passage), round(score, 6), round(semantic, 6)))
+            if len(hits) == k:
+                break
+        return RetrievalResult(hits, best_relevance)
+
+
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    """Ids of the n highest positive scores, best first."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > n:
+        positive = positive[np.argpartition(-scores[positive], n - 1)[:n]]
+    return positive[np.argsort(-scores[positive], kind="stable")]
+
+
+def _ranks_by_answer(answer_numbers: np.ndarray) -> dict[int, int]:
+    ranks: dict[int, int] = {}
+    for a in map(int, answer_numbers):
+        ranks.setdefault(a, len(ranks))
+    return ranks
+
+
+def _ranks_by_thread(thread_numbers: np.ndarray) -> dict[int, int]:
+    return {int(t): r for r, t in enumerate(thread_numbers)}

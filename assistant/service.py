@@ -1,0 +1,118 @@
+"""The assistant as one object: settings, model and index loaded once, conversations answered."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .compose import compose_turn
+from .conversation import resolve
+from .corpus import corpus_files, corpus_fingerprint, read_corpus
+from .embedding import Embedder, SentenceTransformerEmbedder
+from .errors import IndexIntegrityError
+from .fusion import FusionMode
+from .index_store import CorpusIndex, build_index, load_index, read_manifest
+from .models import Problem, Turn
+from .retrieval import Retriever
+from .settings import Settings
+
+Log = Callable[[str], None]
+
+
+def log_to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    index_dir: Path
+    threads: int
+    answers: int
+    passages: int
+    problems: list[Problem]
+    rebuilt: bool  # False when the index was already up to date
+
+
+def ingest(
+    paths: Sequence[str],
+    index_dir: Path,
+    embedder: Embedder,
+    settings: Settings,
+    *,
+    force: bool = False,
+    log: Log = log_to_stderr,
+) -> IngestSummary:
+    """Build the index for paths into index_dir, unless an intact one for the same corpus is there."""
+    result = read_corpus(paths, max_page_bytes=settings.max_page_bytes)
+    for problem in result.problems:
+        log(str(problem))
+    fingerprint = corpus_fingerprint(result.files)
+    if not force:
+        try:
+            index = load_index(index_dir, embedder, fingerprint)
+            counts = index.manifest["counts"]
+            return IngestSummary(index_dir, counts["threads"], counts["answers"], counts["passages"], result.problems, False)
+        except IndexIntegrityError:
+            pass
+    answers = sum(len(t.answers) for t in result.threads)
+    log(f"Indexing {len(result.threads)} threads, {answers} answers into {index_dir} ...")
+    manifest = build_index(
+        index_dir,
+        result.threads,
+        embedder,
+        corpus_fingerprint=fingerprint,
+        sources=[str(p) for p in paths],
+        batch_size=settings.batch_size,
+        progress=True,
+    )
+    counts = manifest["counts"]
+    return IngestSummary(index_dir, counts["threads"], counts["answers"], counts["passages"], result.problems, True)
+
+
+def open_index(settings: Settings, embedder: Embedder, log: Log = log_to_stderr) -> CorpusIndex:
+    """Load the index, rebuilding it first when it is missing, stale or damaged (if allowed).
+
+    Staleness is judged against the sources the index was built from (or the configured
+    corpus when there is no index yet); sources that no longer exist cannot be checked.
+    """
+    folder = settings.index_dir
+    try:
+        sources = read_manifest(folder)["corpus"]["sources"]
+    except (IndexIntegrityError, KeyError, TypeError):
+        sources = list(settings.corpus_paths)
+    files, _ = corpus_files(p for p in sources if Path(p).exists())
+    fingerprint = corpus_fingerprint(files) if files else None
+    try:
+        return load_index(folder, embedder, fingerprint)
+    except IndexIntegrityError as exc:
+        if not settings.rebuild or not files:
+            raise
+        log(f"{exc}; rebuilding it from {', '.join(sources)}")
+    ingest(sources, folder, embedder, settings, force=True, log=log)
+    return load_index(folder, embedder, fingerprint)
+
+
+class Assistant:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, log: Log = log_to_stderr):
+        self.settings = settings
+        self.embedder = embedder or SentenceTransformerEmbedder(settings.precision, settings.threads)
+        self.index = open_index(settings, self.embedder, log)
+        self.retriever = Retriever(self.index, self.embedder, FusionMode.parse(settings.fusion))
+
+    def converse(
+        self, messages: Sequence[str], *, k: int | None = None, mode: FusionMode | None = None, last_only: bool = False
+    ) -> list[Turn]:
+        """One Turn per message (or only the last), each message read in the context of those before it."""
+        messages = [m.strip() for m in messages]
+        queries = resolve(messages, self.index.passage_lexical.knows)
+        indices = [len(messages) - 1] if last_only else range(len(messages))
+        return [self._answer(messages[i], queries[i], k, mode) for i in indices]
+
+    def reply(self, messages: Sequence[str], **kwargs) -> Turn:
+        return self.converse(messages, last_only=True, **kwargs)[0]
+
+    def _answer(self, message, query, k, mode) -> Turn:
+        hits = self.retriever.search(query, k or self.settings.top_k, mode).hits if message else []
+        return compose_turn(message, query, hits, self.index.passage_lexical.idf)

@@ -1,0 +1,77 @@
+"""One Settings object, built from the environment (ASSISTANT_*) and passed down."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from .errors import SettingsError
+
+ENV_PREFIX = "ASSISTANT_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    index_dir: Path = Path("embeddings")
+    corpus_paths: tuple[str, ...] = ("corpus",)
+    top_k: int = 5
+    fusion: str = "weighted"  # see fusion.FusionMode
+    # Encoder arithmetic: "fp32" or "bf16" (bf16 is ~1.7x faster on CPUs with AVX512-BF16/AMX).
+    precision: str = "fp32"
+    batch_size: int = 8  # batch 8 beat 32 on these 2-core machines (DESIGN §8)
+    threads: int = 0  # torch compute threads; 0 keeps torch's default
+    rebuild: bool = True  # rebuild a missing or stale default index instead of refusing
+    max_page_bytes: int = 5 * 1024 * 1024
+    host: str = "127.0.0.1"
+    port: int = 7860
+    feedback_path: Path = Path("feedback.jsonl")
+    queue_size: int = 64  # requests waiting beyond this get a "busy" message
+    concurrency: int = 2  # replies computed at once: one per core on the reference machine
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Settings":
+        """Defaults, then ASSISTANT_<FIELD> variables, then explicit overrides (CLI flags)."""
+        env = os.environ if env is None else env
+        values = {}
+        for f in fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = _convert(f.name, raw, f.default)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    def validate(self) -> None:
+        if self.precision not in ("fp32", "bf16"):
+            raise SettingsError(f"precision must be 'fp32' or 'bf16', not {self.precision!r}")
+        if self.top_k < 1 or self.top_k > 50:
+            raise SettingsError(f"top_k must be between 1 and 50, not {self.top_k}")
+        for name in ("batch_size", "queue_size", "concurrency"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be at least 1")
+        from .fusion import FusionMode
+
+        FusionMode.parse(self.fusion)
+
+
+def _convert(name: str, raw: str, default):
+    try:
+        if isinstance(default, bool):
+            if raw.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                raise ValueError(raw)
+            return raw.lower() in ("1", "true", "yes")
+        if isinstance(default, int):
+            return int(raw)
+        if isinstance(default, Path):
+            return Path(raw)
+        if isinstance(default, tuple):
+            return tuple(p for p in raw.split(os.pathsep) if p)
+        return raw
+    except ValueError:
+        raise SettingsError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid value") from None
