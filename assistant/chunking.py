@@ -14,7 +14,7 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n")
 # Passages of about 60-120 words: long enough to carry one point with its reasons, short
 # enough that one passage is one point, and far below the model's 256-token window even
 # with the title and headline put in front.
-PASSAGE_MAX_CHARS = 600
+PASSAGE_MAX_CHARS = 250
 # One sentence shared between neighbouring passages, so a point that straddles a
 # boundary is whole in one of them.
 PASSAGE_OVERLAP_SENTENCES = 1

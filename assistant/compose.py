@@ -20,7 +20,7 @@ def compose_turn(
     terms = content_terms(query.text)
     quotes = []
     for hit in hits:
-        start, end = choose_span(hit.answer.text, hit.passage, terms, idf)
+        start, end = choose_span(hit, terms, idf)
         quotes.append(Quote(hit.answer, hit.thread, start, end, hit.score, hit.relevance))
     abstained = not quotes
     if abstained:

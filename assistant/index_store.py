@@ -6,6 +6,8 @@ Layout of an index folder (default embeddings/):
     build-<id>/              one complete build
         threads.jsonl        the corpus as parsed (sources panel, quoting)
         passages.npy         int64 rows (answer number, start, end) per passage
+        sentences.npy        int64 rows (answer number, start, end) per sentence
+        sentence_vectors.npy float16 vector per sentence (scoring candidates, choosing quotes)
         passages.faiss       passage vectors (title + headline + passage text)
         questions.faiss      one vector per thread (title + patient's question)
         passages.bm25/       BM25 over each passage's headline and text
@@ -31,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from . import vector_index
-from .chunking import PASSAGE_MAX_CHARS, PASSAGE_OVERLAP_SENTENCES, chunk_answer
+from .chunking import PASSAGE_MAX_CHARS, PASSAGE_OVERLAP_SENTENCES, chunk_answer, sentence_spans
 from .embedding import Embedder
 from .errors import IndexIntegrityError
 from .jsonl import read_jsonl, write_threads
@@ -41,7 +43,7 @@ from .terms import content_terms
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-FILES = ("threads.jsonl", "passages.npy", "passages.faiss", "questions.faiss")
+FILES = ("threads.jsonl", "passages.npy", "sentences.npy", "sentence_vectors.npy", "passages.faiss", "questions.faiss")
 BM25_DIRS = ("passages.bm25", "questions.bm25")
 
 
@@ -66,6 +68,8 @@ class CorpusIndex:
     manifest: dict
     threads: list[Thread]
     passage_rows: np.ndarray  # (n, 3) int64: answer number, start, end
+    sentence_rows: np.ndarray  # (m, 3) int64: answer number, start, end
+    sentence_vectors: np.ndarray  # (m, dim) float16, memory-mapped
     passage_vectors: object  # faiss.Index
     question_vectors: object  # faiss.Index
     passage_lexical: LexicalIndex
@@ -88,6 +92,10 @@ class CorpusIndex:
     def answer_first_passage(self) -> np.ndarray:
         """Passages are stored in answer order: answer a owns [first[a], first[a+1])."""
         return np.searchsorted(self.passage_rows[:, 0], np.arange(len(self.answers) + 1))
+
+    @cached_property
+    def answer_first_sentence(self) -> np.ndarray:
+        return np.searchsorted(self.sentence_rows[:, 0], np.arange(len(self.answers) + 1))
 
     @cached_property
     def thread_by_id(self) -> dict[str, Thread]:
@@ -115,7 +123,7 @@ def build_index(
     tmp = folder / f".tmp-{build}"
     tmp.mkdir()
 
-    rows, dense_texts, lexical_docs = [], [], []
+    rows, dense_texts, lexical_docs, sentence_rows, sentence_texts = [], [], [], [], []
     number = 0
     for thread in threads:
         for answer in thread.answers:
@@ -123,16 +131,23 @@ def build_index(
                 rows.append((number, chunk.start, chunk.end))
                 dense_texts.append(passage_context_text(thread, answer, chunk.text))
                 lexical_docs.append(content_terms(f"{answer.headline or ''}\n{chunk.text}"))
+            for start, end in sentence_spans(answer.text):
+                sentence_rows.append((number, start, end))
+                sentence_texts.append(answer.text[start:end])
             number += 1
     if not rows:
         shutil.rmtree(tmp, ignore_errors=True)
         raise IndexIntegrityError(str(folder), "missing", "the corpus holds no answer text to index")
     passage_vectors = embedder.encode(dense_texts, batch_size=batch_size, progress=progress)
     question_vectors = embedder.encode([question_text(t) for t in threads], batch_size=batch_size, progress=progress)
+    sentence_vectors = embedder.encode(sentence_texts, batch_size=batch_size, progress=progress)
 
     with (tmp / "threads.jsonl").open("w", encoding="utf-8") as f:
         write_threads(threads, f)
     np.save(tmp / "passages.npy", np.asarray(rows, dtype=np.int64))
+    np.save(tmp / "sentences.npy", np.asarray(sentence_rows, dtype=np.int64))
+    # float16 halves the largest array; cosines change by < 1e-3.
+    np.save(tmp / "sentence_vectors.npy", sentence_vectors.astype(np.float16))
     p_index = vector_index.build_vector_index(passage_vectors)
     vector_index.save_vector_index(p_index, tmp / "passages.faiss")
     vector_index.save_vector_index(vector_index.build_vector_index(question_vectors), tmp / "questions.faiss")
@@ -143,7 +158,7 @@ def build_index(
         "format_version": FORMAT_VERSION,
         "model": {"name": embedder.name, "weights_sha256": embedder.weights_sha256, "dimension": embedder.dimension},
         "corpus": {"fingerprint": corpus_fingerprint, "sources": sources},
-        "counts": {"threads": len(threads), "answers": number, "passages": len(rows)},
+        "counts": {"threads": len(threads), "answers": number, "passages": len(rows), "sentences": len(sentence_rows)},
         "chunking": {"max_chars": PASSAGE_MAX_CHARS, "overlap_sentences": PASSAGE_OVERLAP_SENTENCES},
         "vector_index": vector_index.describe(p_index),
         "build": build,
@@ -220,11 +235,14 @@ def _load_files(folder: Path, build: Path, manifest: dict) -> CorpusIndex:
         items = list(read_jsonl(f, str(build / "threads.jsonl"), 1 << 30))
     threads = [t for t in items if isinstance(t, Thread)]
     rows = np.load(build / "passages.npy", allow_pickle=False)
+    sentence_rows = np.load(build / "sentences.npy", allow_pickle=False)
     index = CorpusIndex(
         folder=folder,
         manifest=manifest,
         threads=threads,
         passage_rows=rows,
+        sentence_rows=sentence_rows,
+        sentence_vectors=np.load(build / "sentence_vectors.npy", mmap_mode="r", allow_pickle=False),
         passage_vectors=vector_index.load_vector_index(build / "passages.faiss"),
         question_vectors=vector_index.load_vector_index(build / "questions.faiss"),
         passage_lexical=LexicalIndex.load(build / "passages.bm25"),
@@ -234,6 +252,8 @@ def _load_files(folder: Path, build: Path, manifest: dict) -> CorpusIndex:
         "threads": len(threads),
         "answers": len(index.answers),
         "passages": len(rows),
+        "sentences": len(sentence_rows),
+        "sentence vectors": len(index.sentence_vectors),
         "passage vectors": index.passage_vectors.ntotal,
         "question vectors": index.question_vectors.ntotal,
         "lexical passages": index.passage_lexical.num_docs,
@@ -243,6 +263,8 @@ def _load_files(folder: Path, build: Path, manifest: dict) -> CorpusIndex:
         "threads": counts["threads"],
         "answers": counts["answers"],
         "passages": counts["passages"],
+        "sentences": counts["sentences"],
+        "sentence vectors": counts["sentences"],
         "passage vectors": counts["passages"],
         "question vectors": counts["threads"],
         "lexical passages": counts["passages"],
@@ -251,8 +273,11 @@ def _load_files(folder: Path, build: Path, manifest: dict) -> CorpusIndex:
     for key, value in found.items():
         if value != want[key]:
             raise IndexIntegrityError(str(folder), "corrupt", f"{key}: found {value}, the manifest says {want[key]}")
-    if rows.ndim != 2 or rows.shape[1] != 3 or (len(rows) and rows[:, 0].max() >= len(index.answers)):
-        raise IndexIntegrityError(str(folder), "corrupt", "passages.npy does not fit the threads")
+    for name, table in (("passages.npy", rows), ("sentences.npy", sentence_rows)):
+        if table.ndim != 2 or table.shape[1] != 3 or (len(table) and table[:, 0].max() >= len(index.answers)):
+            raise IndexIntegrityError(str(folder), "corrupt", f"{name} does not fit the threads")
+    if index.sentence_vectors.ndim != 2 or index.sentence_vectors.shape[1] != index.passage_vectors.d:
+        raise IndexIntegrityError(str(folder), "corrupt", "sentence_vectors.npy has the wrong shape")
     return index
 
 

@@ -81,9 +81,11 @@ class Hit:
 
     answer: Answer
     thread: Thread
-    passage: Chunk
+    passage: Chunk  # the passage that matched best
     score: float  # the fused ranking score
     relevance: float  # absolute evidence used for abstention (cosine similarity)
+    # (start, end, cosine to the query) of each sentence of the answer, in order
+    sentences: tuple[tuple[int, int, float], ...] = ()
 
 
 @dataclass(frozen=True)

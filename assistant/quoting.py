@@ -4,55 +4,50 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .chunking import sentence_spans
-from .models import Chunk
+from .models import Hit
 from .terms import content_terms
 
 # An answer this short is quoted whole: cutting it would lose more than it saves.
 QUOTE_WHOLE_MAX_CHARS = 400
 QUOTE_MAX_SENTENCES = 3
-# A longer window is only chosen if it stays readable in a chat card.
+# A window is only widened while it stays readable in a chat card.
 QUOTE_MAX_CHARS = 600
-# Per extra character, the score a window must gain to be preferred: small enough that a
-# second matching sentence wins, large enough that padding with non-matching ones does not.
-LENGTH_PENALTY = 0.002
+# A lone sentence shorter than this ("Hope this helps.") is given its neighbour for context.
+QUOTE_MIN_CHARS = 80
+# A neighbouring sentence joins the quote when it scores within this margin of the best
+# one: it continues the same point rather than starting another.
+NEIGHBOUR_MARGIN = 0.08
+# Weight of shared query words (rarity-weighted share of the query) next to the
+# sentence's cosine: enough to break near-ties in favour of the sentence that names
+# what was asked ("masseter", "antidote"), too little to outvote meaning.
+LEXICAL_WEIGHT = 0.15
 
 
-def choose_span(
-    answer_text: str, passage: Chunk, query_terms: list[str], idf: Callable[[str], float]
-) -> tuple[int, int]:
-    """(start, end) of the 1-3 consecutive sentences that best match the query.
+def choose_span(hit: Hit, query_terms: list[str], idf: Callable[[str], float]) -> tuple[int, int]:
+    """(start, end) in hit.answer.text of the 1-3 consecutive sentences that best answer the query."""
+    text = hit.answer.text
+    if len(text) <= QUOTE_WHOLE_MAX_CHARS or len(hit.sentences) <= 1:
+        return _trim(text, 0, len(text))
+    wanted = {t: idf(t) for t in set(query_terms)}
+    total = sum(wanted.values()) or 1.0
+    scores = []
+    for start, end, cosine in hit.sentences:
+        shared = set(content_terms(text[start:end])) & wanted.keys()
+        scores.append(cosine + LEXICAL_WEIGHT * sum(wanted[t] for t in shared) / total)
 
-    Windows are taken inside the passage that retrieval matched, so the quote is the
-    part of the answer that made it relevant; within it, query words (weighted by their
-    rarity) decide. With no shared word, the passage's opening sentences are quoted.
-    """
-    sentences = sentence_spans(answer_text)
-    if len(answer_text) <= QUOTE_WHOLE_MAX_CHARS or len(sentences) <= 1:
-        return _trim(answer_text, 0, len(answer_text))
-    inside = [s for s in sentences if s[0] >= passage.start and s[1] <= passage.end] or sentences
-    wanted = set(query_terms)
-    sentence_terms = [set(content_terms(answer_text[s:e])) & wanted for s, e in inside]
-
-    best, best_score = None, 0.0
-    for i in range(len(inside)):
-        matched: set[str] = set()
-        for j in range(i, min(i + QUOTE_MAX_SENTENCES, len(inside))):
-            start, end = inside[i][0], inside[j][1]
-            if j > i and end - start > QUOTE_MAX_CHARS:
-                break
-            matched |= sentence_terms[j]
-            score = sum(idf(t) for t in matched) - LENGTH_PENALTY * (end - start)
-            if matched and (best is None or score > best_score + 1e-9):
-                best, best_score = (start, end), score
-    if best is None:  # nothing shared: open the passage, as much as fits
-        start, end = inside[0]
-        for s, e in inside[1:QUOTE_MAX_SENTENCES]:
-            if e - start > QUOTE_MAX_CHARS:
-                break
-            end = e
-        best = (start, end)
-    return _trim(answer_text, *best)
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    lo = hi = best
+    while hi - lo + 1 < QUOTE_MAX_SENTENCES:
+        options = [j for j in (lo - 1, hi + 1) if 0 <= j < len(scores)]
+        if not options:
+            break
+        j = max(options, key=lambda j: scores[j])
+        span_chars = hit.sentences[max(hi, j)][1] - hit.sentences[min(lo, j)][0]
+        short = hit.sentences[hi][1] - hit.sentences[lo][0] < QUOTE_MIN_CHARS
+        if span_chars > QUOTE_MAX_CHARS or not (short or scores[j] >= scores[best] - NEIGHBOUR_MARGIN):
+            break
+        lo, hi = min(lo, j), max(hi, j)
+    return _trim(text, hit.sentences[lo][0], hit.sentences[hi][1])
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -9,10 +9,10 @@ from .models import Author, Quote, Turn
 
 
 def attribution_line(author: Author) -> str:
-    """'Name · Specialty and city · 4.9 out of 5 (39 reviews)'; only the fields known."""
+    """'Name · Specialty and city · 4.9 out of 5 stars (39 reviews)'; only the fields known."""
     parts = [p for p in (author.name, author.title) if p]
     if author.rating is not None:
-        rating = f"{author.rating:g} out of 5"
+        rating = f"{author.rating:.1f} out of 5 stars"
         if author.reviews is not None:
             rating += f" ({author.reviews} review{'s' if author.reviews != 1 else ''})"
         parts.append(rating)

@@ -10,9 +10,9 @@ EMERGENCY_PATTERNS = [
     r"(?:short(?:ness)? of breath|can'?t catch my breath|chok\w+|gasping)",
     r"(?:slurred|slurring)\s+(?:speech|words)|speech\s+is\s+slurred",
     r"double vision|seeing double|blurr?(?:ed|y) vision",
-    r"weakness\s+(?:\w+\s+){0,3}(?:spread\w*|getting worse|in my (?:arms?|legs?|whole body))",
+    r"weak(?:ness)?\s+(?:\w+\s+){0,5}(?:spread\w*|getting worse|in my (?:arms?|legs?|whole body))",
     r"spread\w*\s+(?:\w+\s+){0,2}weakness",
-    r"(?:throat|tongue)\s+(?:\w+\s+){0,2}(?:swell\w*|swollen|closing)",
+    r"(?:throat|tongue)\s+(?:\w+\s+){0,2}(?:swell\w*|swollen|closing|tight\w*)",
     r"(?:breath\w*|swallow\w*)\s+(?:is|are|has become|became)\s+(?:\w+\s+)?(?:hard|difficult)",
 ]
 _EMERGENCY_RE = re.compile("|".join(f"(?:{p})" for p in EMERGENCY_PATTERNS), re.IGNORECASE)

@@ -26,7 +26,13 @@ _stemmer = Stemmer.Stemmer("english")
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    """Snowball, plus two conflations it misses in this domain's words: British and
+    American spellings ("paralysed"/"paralyzed") and a final y/i ("paralysis" ->
+    "paralysi" vs "paralysed" -> "paralys"; "droopy" -> "droopi" vs "droop")."""
+    stem = _stemmer.stemWord(word.replace("yz", "ys"))
+    if len(stem) > 4 and stem.endswith("i"):
+        stem = stem[:-1]
+    return stem
 
 
 def content_terms(text: str) -> list[str]:

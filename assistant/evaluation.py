@@ -1,0 +1,151 @@
+"""Search quality on the labelled development set (bench/devset.json).
+
+Metrics:
+- nDCG@5 with graded gains (2^grade - 1), the ideal ranking taken from all labels;
+- Recall@5: relevant answers (grade >= 1) in the top 5, over min(5, number relevant);
+- follow-up nDCG@5: the last turn of each two-turn conversation;
+- abstention accuracy: off-topic messages that get no quote;
+- false-abstention rate: on-topic messages that get no quote.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import platform
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from . import wording
+from .fusion import FusionMode
+from .settings import Settings
+
+K = 5
+
+
+def ndcg_at_k(ranked: list[str], relevance: dict[str, int], k: int = K) -> float:
+    dcg = sum((2 ** relevance.get(a, 0) - 1) / math.log2(i + 2) for i, a in enumerate(ranked[:k]))
+    ideal = sorted(relevance.values(), reverse=True)[:k]
+    idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
+def recall_at_k(ranked: list[str], relevance: dict[str, int], k: int = K) -> float:
+    relevant = {a for a, g in relevance.items() if g > 0}
+    if not relevant:
+        return 0.0
+    return len(relevant & set(ranked[:k])) / min(k, len(relevant))
+
+
+@dataclass
+class Row:
+    system: str
+    ndcg5: float
+    recall5: float
+    followup_ndcg5: float
+    abstention_accuracy: float
+    false_abstention_rate: float
+
+
+def evaluate(assistant, devset: dict) -> tuple[list[Row], dict]:
+    systems = [
+        ("lexical only", FusionMode.LEXICAL, False),
+        ("dense only", FusionMode.DENSE, False),
+        ("fused (rrf)", FusionMode.RRF, False),
+        ("fused (weighted)", FusionMode.WEIGHTED, False),
+        ("fused (weighted) + follow-ups", FusionMode.WEIGHTED, True),
+    ]
+    rows = []
+    for name, mode, followups in systems:
+        def ask(messages):
+            if not followups:
+                messages = messages[-1:]
+            return assistant.reply(messages, k=K, mode=mode)
+
+        q_turns = [ask([q["message"]]) for q in devset["questions"]]
+        c_turns = [ask(c["messages"]) for c in devset["conversations"]]
+        off_turns = [ask([m]) for m in devset["off_topic"]] + [ask(c) for c in devset["off_topic_conversations"]]
+        ranked = lambda turn: [q.answer.id for q in turn.quotes]  # noqa: E731
+        labels = [q["relevance"] for q in devset["questions"]]
+        c_labels = [c["relevance"] for c in devset["conversations"]]
+        on_topic = q_turns + c_turns
+        rows.append(
+            Row(
+                system=name,
+                ndcg5=_mean(ndcg_at_k(ranked(t), r) for t, r in zip(q_turns, labels)),
+                recall5=_mean(recall_at_k(ranked(t), r) for t, r in zip(q_turns, labels)),
+                followup_ndcg5=_mean(ndcg_at_k(ranked(t), r) for t, r in zip(c_turns, c_labels)),
+                abstention_accuracy=_mean(t.abstained for t in off_turns),
+                false_abstention_rate=_mean(t.abstained for t in on_topic),
+            )
+        )
+    emergencies = [assistant.reply([m]) for m in devset["emergencies"]]
+    on_topic_messages = [q["message"] for q in devset["questions"]]
+    safety = {
+        "emergency_notice_first": _mean(t.notices[0] == wording.URGENT_CARE_NOTICE for t in emergencies),
+        "urgent_notice_on_non_emergencies": _mean(
+            wording.URGENT_CARE_NOTICE in assistant.reply([m]).notices for m in on_topic_messages
+        ),
+    }
+    return rows, safety
+
+
+def relevance_margins(assistant, devset: dict) -> dict:
+    """Best cosine evidence for on-topic vs off-topic messages: where the threshold can sit."""
+    from .conversation import resolve
+
+    def best(messages):
+        query = resolve(messages, assistant.index.passage_lexical.knows)[-1]
+        return assistant.retriever.search(query, K, FusionMode.DENSE).best_relevance
+
+    on = [best([q["message"]]) for q in devset["questions"]] + [best(c["messages"]) for c in devset["conversations"]]
+    off = [best([m]) for m in devset["off_topic"]] + [best(c) for c in devset["off_topic_conversations"]]
+    return {"lowest_on_topic": round(min(on), 4), "highest_off_topic": round(max(off), 4)}
+
+
+def format_table(rows: list[Row]) -> str:
+    head = "| system | nDCG@5 | Recall@5 | follow-up nDCG@5 | abstention accuracy | false-abstention rate |"
+    lines = [head, "|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(
+            f"| {r.system} | {r.ndcg5:.3f} | {r.recall5:.3f} | {r.followup_ndcg5:.3f} | "
+            f"{r.abstention_accuracy:.3f} | {r.false_abstention_rate:.3f} |"
+        )
+    return "\n".join(lines)
+
+
+def run_evaluation(devset_path: Path, settings: Settings, json_out: Path | None = None, assistant=None) -> dict:
+    from .service import Assistant
+
+    devset = json.loads(devset_path.read_text(encoding="utf-8"))
+    assistant = assistant or Assistant(settings)
+    started = time.perf_counter()
+    rows, safety = evaluate(assistant, devset)
+    margins = relevance_margins(assistant, devset)
+    print(
+        f"Development set: {len(devset['questions'])} questions, {len(devset['conversations'])} follow-up "
+        f"conversations, {len(devset['off_topic']) + len(devset['off_topic_conversations'])} off-topic, "
+        f"{len(devset['emergencies'])} emergencies; encoder {settings.precision}"
+    )
+    print(format_table(rows))
+    print(f"Safety: {json.dumps(safety)}")
+    print(f"Relevance margins (dense cosine evidence): {json.dumps(margins)}")
+    print(f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    result = {
+        "machine": platform.platform(),
+        "precision": settings.precision,
+        "rows": [asdict(r) for r in rows],
+        "safety": safety,
+        "margins": margins,
+    }
+    if json_out:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(json.dumps(result, indent=2))
+    return result
+
+
+def _mean(values) -> float:
+    values = [float(v) for v in values]
+    return sum(values) / len(values) if values else 0.0
