@@ -30,3 +30,43 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeou
 @pytest.fixture
 def page_text():
     return {pid: (CORPUS / f"{pid}.txt").read_text(encoding="utf-8") for pid in PAGE_IDS}
+
+
+@pytest.fixture
+def fake_embedder():
+    from .fakes import FakeEmbedder
+
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def fake_settings(tmp_path):
+    """Settings for an index built from a private copy of the corpus."""
+    import shutil
+
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    return Settings(index_dir=tmp_path / "index", corpus_paths=(str(corpus),))
+
+
+@pytest.fixture
+def fake_assistant(fake_settings, fake_embedder):
+    from assistant.service import Assistant
+
+    assistant = Assistant(fake_settings, embedder=fake_embedder, log=lambda message: None)
+    # Hashed word overlap: on-topic questions score 0.3-0.7 against the corpus, off-topic
+    # ones (sharing a stray word such as "change") stay under 0.15.
+    assistant.retriever.min_relevance = 0.25
+    return assistant
+
+
+@pytest.fixture(scope="session")
+def real_assistant(tmp_path_factory):
+    """The real model on a private index of the bundled corpus (built once per test run)."""
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    folder = tmp_path_factory.mktemp("real-index")
+    return Assistant(Settings(index_dir=folder / "index", corpus_paths=(str(CORPUS),)), log=lambda m: None)

@@ -1,0 +1,159 @@
+"""Index integrity: every damaged, partial, stale or mismatched index is detected, never used."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from assistant.corpus import corpus_files, corpus_fingerprint, read_corpus
+from assistant.errors import IndexIntegrityError
+from assistant.index_store import MANIFEST, build_index, load_index, read_manifest
+from assistant.lexical_index import LexicalIndex
+from assistant.service import ingest, open_index
+
+from .fakes import FakeEmbedder, OtherModelEmbedder
+
+
+def build(settings, embedder):
+    summary = ingest(settings.corpus_paths, settings.index_dir, embedder, settings, force=True, log=lambda m: None)
+    assert summary.rebuilt
+    return read_manifest(settings.index_dir)
+
+
+def fingerprint(settings):
+    files, _ = corpus_files(settings.corpus_paths)
+    return corpus_fingerprint(files)
+
+
+def test_built_index_loads_with_the_counts_of_the_corpus(fake_settings, fake_embedder):
+    manifest = build(fake_settings, fake_embedder)
+    index = load_index(fake_settings.index_dir, fake_embedder, fingerprint(fake_settings))
+    assert manifest["counts"]["threads"] == 3 and manifest["counts"]["answers"] == 26
+    assert len(index.answers) == 26
+    assert manifest["model"]["weights_sha256"] == fake_embedder.weights_sha256
+    assert manifest["vector_index"]["type"] == "flat-ip"
+    for p in range(len(index.passage_rows)):
+        chunk = index.chunk(p)
+        assert chunk.text and chunk.text in index.answers[int(index.passage_rows[p, 0])].text
+
+
+def index_files(settings):
+    manifest = read_manifest(settings.index_dir)
+    return [f"{manifest['build']}/{name}" for name in manifest["files"]] + [MANIFEST]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "delete"])
+def test_every_damaged_file_is_detected(fake_settings, fake_embedder, damage):
+    build(fake_settings, fake_embedder)
+    count = len(index_files(fake_settings))
+    assert count >= 10
+    for i in range(count):
+        build(fake_settings, fake_embedder)  # a fresh, intact index each time
+        name = index_files(fake_settings)[i]
+        path = fake_settings.index_dir / name
+        data = path.read_bytes()
+        if damage == "truncate":
+            path.write_bytes(data[: len(data) // 2])
+        elif damage == "flip":
+            path.write_bytes(data[:-1] + bytes([data[-1] ^ 0x01]) if data else b"x")
+        else:
+            path.unlink()
+        with pytest.raises(IndexIntegrityError) as err:
+            load_index(fake_settings.index_dir, fake_embedder, fingerprint(fake_settings))
+        assert err.value.kind in ("corrupt", "missing"), name
+
+
+def test_index_built_by_another_model_is_refused(fake_settings, fake_embedder):
+    build(fake_settings, fake_embedder)
+    with pytest.raises(IndexIntegrityError) as err:
+        load_index(fake_settings.index_dir, OtherModelEmbedder(), fingerprint(fake_settings))
+    assert err.value.kind == "mismatch"
+
+
+def test_changed_corpus_makes_the_index_stale(fake_settings, fake_embedder):
+    build(fake_settings, fake_embedder)
+    page = next((fake_settings.index_dir.parent / "corpus").glob("*.txt"))
+    page.write_text(page.read_text().replace("temporary", "TEMPORARY"))
+    with pytest.raises(IndexIntegrityError) as err:
+        load_index(fake_settings.index_dir, fake_embedder, fingerprint(fake_settings))
+    assert err.value.kind == "stale"
+
+
+def test_other_format_version_is_stale(fake_settings, fake_embedder):
+    build(fake_settings, fake_embedder)
+    path = fake_settings.index_dir / MANIFEST
+    manifest = json.loads(path.read_text())
+    manifest["format_version"] = 999
+    path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexIntegrityError) as err:
+        load_index(fake_settings.index_dir, fake_embedder)
+    assert err.value.kind == "stale"
+
+
+def test_failure_halfway_through_ingest_leaves_the_previous_index_usable(fake_settings, fake_embedder, monkeypatch):
+    build(fake_settings, fake_embedder)
+    before = load_index(fake_settings.index_dir, fake_embedder)
+    page = next((fake_settings.index_dir.parent / "corpus").glob("*.txt"))
+    page.write_text(page.read_text().replace("temporary", "short-lived"))
+
+    def explode(self, folder):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(LexicalIndex, "save", explode)
+    with pytest.raises(OSError):
+        ingest(fake_settings.corpus_paths, fake_settings.index_dir, fake_embedder, fake_settings, log=lambda m: None)
+    after = load_index(fake_settings.index_dir, fake_embedder)  # the old build, intact
+    assert after.manifest == before.manifest
+    assert [a.text for a in after.answers] == [a.text for a in before.answers]
+
+
+def test_open_index_rebuilds_a_damaged_index_and_says_why(fake_settings, fake_embedder):
+    build(fake_settings, fake_embedder)
+    manifest = read_manifest(fake_settings.index_dir)
+    (fake_settings.index_dir / manifest["build"] / "passages.faiss").write_bytes(b"garbage")
+    messages = []
+    index = open_index(fake_settings, fake_embedder, log=messages.append)
+    assert len(index.answers) == 26
+    assert any("corrupt" in m and "rebuilding" in m for m in messages)
+
+
+def test_open_index_refuses_when_rebuilding_is_off(fake_settings, fake_embedder):
+    build(fake_settings, fake_embedder)
+    manifest = read_manifest(fake_settings.index_dir)
+    (fake_settings.index_dir / manifest["build"] / "threads.jsonl").write_text("")
+    with pytest.raises(IndexIntegrityError, match="does not match its checksum"):
+        open_index(fake_settings.with_(rebuild=False), fake_embedder, log=lambda m: None)
+
+
+def test_ingest_skips_work_when_the_index_is_current(fake_settings):
+    embedder = FakeEmbedder()
+    build(fake_settings, embedder)
+    calls = embedder.calls
+    summary = ingest(fake_settings.corpus_paths, fake_settings.index_dir, embedder, fake_settings, log=lambda m: None)
+    assert not summary.rebuilt and embedder.calls == calls
+
+
+def test_a_new_build_replaces_the_old_one_on_disk(fake_settings, fake_embedder):
+    first = build(fake_settings, fake_embedder)["build"]
+    ingest(fake_settings.corpus_paths, fake_settings.index_dir, fake_embedder, fake_settings, force=True, log=lambda m: None)
+    second = read_manifest(fake_settings.index_dir)["build"]
+    assert first != second
+    assert sorted(p.name for p in fake_settings.index_dir.iterdir()) == sorted([MANIFEST, second])
+
+
+def test_an_empty_corpus_is_refused_with_a_message(tmp_path, fake_embedder):
+    with pytest.raises(IndexIntegrityError, match="no answer"):
+        build_index(tmp_path / "i", [], fake_embedder, corpus_fingerprint="x", sources=[])
+    assert not (tmp_path / "i" / MANIFEST).exists()
+
+
+def test_concurrent_readers_see_the_same_index(fake_settings, fake_embedder):
+    from concurrent.futures import ThreadPoolExecutor
+
+    build(fake_settings, fake_embedder)
+    with ThreadPoolExecutor(4) as pool:
+        loaded = list(pool.map(lambda _: load_index(fake_settings.index_dir, fake_embedder), range(8)))
+    assert {len(i.answers) for i in loaded} == {26}
+    assert os.path.exists(fake_settings.index_dir / MANIFEST)

@@ -1,0 +1,96 @@
+"""The real bundled model, end to end through `python -m assistant` and in-process."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant import wording
+from assistant.embedding import WEIGHTS_SHA256, verify_weights
+from assistant.errors import ModelError
+from assistant.evaluation import evaluate
+
+from .conftest import REPO, run_cli
+
+pytestmark = pytest.mark.real_model
+
+# Proxies that lead nowhere: any attempt to reach the network fails loudly.
+NO_NETWORK = {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9", "HF_HUB_OFFLINE": ""}
+
+
+def corpus_answers():
+    from assistant.corpus import read_corpus
+
+    return {a.id: a for t in read_corpus([REPO / "corpus"]).threads for a in t.answers}
+
+
+def test_first_ask_builds_the_index_offline_and_prints_the_json_contract(tmp_path):
+    proc = run_cli("ask", "--index-dir", str(tmp_path / "idx"), "--json", "Will my lip paralysis from Botox go away?", env=NO_NETWORK)
+    assert proc.returncode == 0, proc.stderr
+    assert "rebuilding it from corpus" in proc.stderr
+    [turn] = json.loads(proc.stdout)["turns"]
+    assert set(turn) >= {"message", "search_query", "abstained", "notices", "quotes"}
+    assert not turn["abstained"] and 1 <= len(turn["quotes"]) <= 5
+    answers = corpus_answers()
+    for quote in turn["quotes"]:
+        assert set(quote) >= {"answer_id", "thread_id", "text", "score", "author", "thread_title", "source"}
+        answer = answers[quote["answer_id"]]
+        assert quote["text"] in answer.text
+        assert answer.text[quote["start"] : quote["end"]] == quote["text"]
+        assert quote["author"]["name"] == answer.author.name
+        assert quote["thread_id"] == quote["answer_id"].split("#")[0]
+    assert len({q["answer_id"] for q in turn["quotes"]}) == len(turn["quotes"])
+    assert turn["notices"][-1] == wording.SOURCE_DISCLAIMER
+
+
+def test_conversation_and_batch_on_the_command_line(tmp_path):
+    index = str(tmp_path / "idx")
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(
+        json.dumps(["Will my lip paralysis from Botox go away?", "how long until it wears off?"]) + "\n"
+        + "not json\n"
+        + json.dumps(["What's a good recipe for banana bread?"]) + "\n"
+    )
+    proc = run_cli("ask", "--index-dir", index, "--json", "--batch", str(batch))
+    assert proc.returncode == 1  # one line was skipped
+    first, error, third = [json.loads(line) for line in proc.stdout.splitlines()]
+    followup = first["turns"][1]
+    assert followup["search_query"].startswith("Will my lip paralysis from Botox go away?")
+    assert followup["quotes"] and not followup["abstained"]
+    assert "batch.jsonl:2" in error["error"] and "batch.jsonl:2: error" in proc.stderr
+    assert third["turns"][0]["abstained"] and third["turns"][0]["quotes"] == []
+
+    text = run_cli("ask", "--index-dir", index, "-k", "2", "Can Botox in my forehead move to my upper lip?")
+    assert text.returncode == 0
+    assert text.stdout.startswith("Searched for: Can Botox in my forehead move to my upper lip?")
+    assert "[1] \u201c" in text.stdout and "[3]" not in text.stdout
+    assert wording.SOURCE_DISCLAIMER.split()[0] in text.stdout
+
+
+def test_development_set_quality_holds(real_assistant):
+    devset = json.loads((REPO / "bench" / "devset.json").read_text())
+    rows, safety = evaluate(real_assistant, devset)
+    by = {r.system: r for r in rows}
+    fused, lexical, dense = by["fused (weighted)"], by["lexical only"], by["dense only"]
+    followups = by["fused (weighted) + follow-ups"]
+    assert fused.ndcg5 > lexical.ndcg5 and fused.ndcg5 > dense.ndcg5
+    assert followups.followup_ndcg5 >= 0.80 and followups.followup_ndcg5 > fused.followup_ndcg5
+    assert fused.abstention_accuracy == 1.0 and followups.abstention_accuracy == 1.0
+    assert followups.false_abstention_rate == 0.0
+    assert safety == {"emergency_notice_first": 1.0, "urgent_notice_on_non_emergencies": 0.0}
+
+
+def test_emergency_and_off_topic_with_the_real_model(real_assistant):
+    urgent = real_assistant.reply(["Two days after Botox I have trouble breathing and swallowing"])
+    assert urgent.notices[0] == wording.URGENT_CARE_NOTICE
+    off = real_assistant.reply(["Who won the football match last night?"])
+    assert off.abstained and not off.quotes
+
+
+def test_damaged_model_weights_are_refused(tmp_path):
+    (tmp_path / "model.safetensors").write_bytes(b"not the weights")
+    with pytest.raises(ModelError, match=WEIGHTS_SHA256):
+        verify_weights(tmp_path)
+    with pytest.raises(ModelError, match="missing"):
+        verify_weights(tmp_path / "nowhere")

@@ -1,0 +1,82 @@
+"""Retrieval and replies with the fake embedder: the verbatim and attribution invariants."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from assistant import wording
+from assistant.fusion import FusionMode
+
+from .conftest import PAGE_IDS
+
+
+def check_invariants(assistant, turn):
+    answers = {a.id: (a, t) for t in assistant.index.threads for a in t.answers}
+    seen = set()
+    for quote in turn.quotes:
+        answer, thread = answers[quote.answer.id]
+        assert quote.answer == answer and quote.thread == thread  # attribution is that answer's own
+        assert answer.text[quote.start : quote.end] == quote.text  # verbatim, exact offsets
+        assert quote.text.strip() == quote.text and quote.text
+        assert quote.answer.id not in seen  # one quote per answer
+        seen.add(quote.answer.id)
+    assert [q.score for q in turn.quotes] == sorted((q.score for q in turn.quotes), reverse=True)
+    assert turn.notices[-1] == wording.SOURCE_DISCLAIMER
+    assert set(turn.notices) <= {wording.SOURCE_DISCLAIMER, wording.URGENT_CARE_NOTICE, wording.NO_ANSWER}
+
+
+@pytest.mark.parametrize("mode", list(FusionMode))
+def test_quotes_are_exact_substrings_with_their_own_attribution(fake_assistant, mode):
+    turn = fake_assistant.reply(["Does exercising the muscles help Botox wear off faster?"], mode=mode)
+    assert turn.quotes and not turn.abstained
+    check_invariants(fake_assistant, turn)
+
+
+def test_masseter_question_finds_the_masseter_thread_first(fake_assistant):
+    turn = fake_assistant.reply(["masseter injection smile corner of mouth"])
+    assert turn.quotes[0].thread.id == PAGE_IDS[2]
+
+
+def test_off_topic_question_abstains_and_quotes_nothing(fake_assistant):
+    turn = fake_assistant.reply(["How do I change the oil in my car engine?"])
+    assert turn.abstained and turn.quotes == ()
+    assert turn.notices == (wording.NO_ANSWER, wording.SOURCE_DISCLAIMER)
+
+
+def test_k_limits_the_number_of_quotes(fake_assistant):
+    assert len(fake_assistant.reply(["Botox lip paralysis temporary"], k=2).quotes) == 2
+    assert len(fake_assistant.reply(["Botox lip paralysis temporary"], k=20).quotes) <= 20
+
+
+def test_emergency_message_gets_the_urgent_notice_first(fake_assistant):
+    turn = fake_assistant.reply(["After Botox I have trouble swallowing and my lip is paralysed"])
+    assert turn.notices[0] == wording.URGENT_CARE_NOTICE
+    assert turn.notices[-1] == wording.SOURCE_DISCLAIMER
+
+
+def test_empty_message_abstains(fake_assistant):
+    turn = fake_assistant.reply(["   "])
+    assert turn.abstained and not turn.quotes
+
+
+def test_follow_up_is_searched_with_the_earlier_turn(fake_assistant):
+    first, second = fake_assistant.converse(["My smile is crooked after Botox in the masseter", "how long will it last?"])
+    assert second.search_query.is_followup
+    assert "masseter" in second.search_query.text and "how long will it last?" in second.search_query.text
+    assert second.quotes[0].thread.id == PAGE_IDS[2]
+
+
+words = st.sampled_from(
+    "botox lip paralysis masseter smile weeks exercise filler radiesse migrate forehead eyelid "
+    "permanent temporary injector muscle car recipe the it how long why <script> ![x](y) 911".split()
+)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(st.lists(st.lists(words, min_size=0, max_size=8).map(" ".join), min_size=1, max_size=3))
+def test_every_reply_to_any_conversation_is_verbatim(fake_assistant, messages):
+    for turn in fake_assistant.converse(messages):
+        check_invariants(fake_assistant, turn)
+        assert turn.abstained == (not turn.quotes)

@@ -1,0 +1,99 @@
+"""Chunking, fusion modes, settings, safety wording and metrics."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from assistant.chunking import PASSAGE_MAX_CHARS, chunk_answer, sentence_spans
+from assistant.errors import SettingsError
+from assistant.evaluation import ndcg_at_k, recall_at_k
+from assistant.fusion import FusionMode, fuse
+from assistant.models import Answer
+from assistant.safety import describes_emergency
+from assistant.settings import Settings
+
+
+def test_sentence_spans_cover_every_word_in_order():
+    text = "First one. Second one!  Third?\n\nNew paragraph without end"
+    spans = sentence_spans(text)
+    assert [text[s:e] for s, e in spans] == ["First one.", "Second one!", "Third?", "New paragraph without end"]
+
+
+def test_chunks_are_exact_offsets_overlap_and_bounded():
+    text = " ".join(f"Sentence number {i} talks about Botox and lips for a while." for i in range(30))
+    chunks = chunk_answer(Answer("a#1", text))
+    assert len(chunks) > 2
+    for c in chunks:
+        assert text[c.start : c.end] == c.text
+        assert len(c.text) <= PASSAGE_MAX_CHARS
+    for a, b in zip(chunks, chunks[1:]):
+        assert b.start < a.end  # consecutive passages share a sentence
+    assert chunks[0].start == 0 and chunks[-1].end == len(text)
+
+
+def test_a_single_long_sentence_is_still_one_passage():
+    text = "word " * 400
+    [chunk] = chunk_answer(Answer("a#1", text.strip()))
+    assert chunk.text == text.strip()
+
+
+def test_unknown_fusion_mode_lists_the_choices():
+    with pytest.raises(SettingsError, match="dense, lexical, weighted, rrf"):
+        FusionMode.parse("magic")
+
+
+@pytest.mark.parametrize("mode", list(FusionMode))
+def test_every_fusion_mode_handles_missing_evidence(mode):
+    assert fuse(mode, 0.0, 0.0, [None, None, None, None]) == 0.0
+    assert fuse(mode, 0.9, 1.0, [0, 0, 0, 0]) > fuse(mode, 0.1, 0.0, [None, 9, None, None]) or mode is FusionMode.RRF
+
+
+def test_rrf_rewards_agreement():
+    assert fuse(FusionMode.RRF, 0, 0, [0, 0, None, None]) > fuse(FusionMode.RRF, 0, 0, [0, None, None, None])
+
+
+def test_settings_from_environment_and_overrides():
+    s = Settings.from_env({"ASSISTANT_TOP_K": "3", "ASSISTANT_PORT": "9000", "ASSISTANT_REBUILD": "false"}, port=9100)
+    assert (s.top_k, s.port, s.rebuild) == (3, 9100, False)
+
+
+@pytest.mark.parametrize(
+    "env", [{"ASSISTANT_TOP_K": "many"}, {"ASSISTANT_PRECISION": "int4"}, {"ASSISTANT_FUSION": "x"}, {"ASSISTANT_TOP_K": "0"}]
+)
+def test_bad_settings_are_refused_with_the_variable_named(env):
+    with pytest.raises(SettingsError):
+        Settings.from_env(env)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "I have trouble breathing since my Botox",
+        "it's hard to swallow after the injections",
+        "I can't speak clearly and my words are slurred",
+        "I'm seeing double vision",
+        "the weakness is spreading down my arms",
+        "difficulty swallowing and speaking",
+    ],
+)
+def test_emergency_symptoms_are_recognised(message):
+    assert describes_emergency(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Will my lip paralysis go away?", "my smile is crooked", "can Botox migrate to my eyelid?", "how long until it wears off?"],
+)
+def test_ordinary_questions_are_not_emergencies(message):
+    assert not describes_emergency(message)
+
+
+def test_ndcg_and_recall_by_hand():
+    relevance = {"a": 2, "b": 1}
+    assert ndcg_at_k(["a", "b"], relevance) == pytest.approx(1.0)
+    # b first: DCG = 1/log2(2) + 3/log2(3); ideal = 3 + 1/log2(3)
+    assert ndcg_at_k(["b", "a"], relevance) == pytest.approx((1 + 3 / math.log2(3)) / (3 + 1 / math.log2(3)))
+    assert ndcg_at_k(["x", "y"], relevance) == 0.0
+    assert recall_at_k(["a", "x"], relevance) == 0.5
