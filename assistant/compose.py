@@ -44,6 +44,8 @@ def turn_to_dict(turn: Turn) -> dict:
                 "text": q.text,
                 "start": q.start,
                 "end": q.end,
+                "starts_inside": q.starts_inside,  # the answer goes on before the quote
+                "ends_inside": q.ends_inside,  # ... and after it
                 "score": q.score,
                 "relevance": q.relevance,
                 "author": {

@@ -70,3 +70,24 @@ def real_assistant(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("real-index")
     return Assistant(Settings(index_dir=folder / "index", corpus_paths=(str(CORPUS),)), log=lambda m: None)
+
+
+@pytest.fixture(scope="session")
+def running_app(tmp_path_factory):
+    """The real app (`python app.py`) on a free port, serving a copy of the bundled corpus."""
+    import shutil
+
+    from .browser_support import RunningApp
+
+    work = tmp_path_factory.mktemp("app")
+    shutil.copytree(CORPUS, work / "corpus")
+    app = RunningApp(work / "corpus", work)
+    yield app
+    app.stop()
+
+
+def pytest_terminal_summary(terminalreporter):
+    from .browser_support import SCREENSHOTS
+
+    if SCREENSHOTS.exists() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"Browser screenshots: {SCREENSHOTS}")

@@ -1,0 +1,1 @@
+"""The browser chat: HTML rendering, the Gradio app, feedback, and the server."""

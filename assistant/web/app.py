@@ -1,0 +1,132 @@
+"""The Gradio app: a chat of quoted answers, a sources panel, a browser of pages, an API."""
+
+from __future__ import annotations
+
+import gradio as gr
+
+from .. import wording
+from ..compose import turn_to_dict
+from ..service import Assistant
+from ..settings import Settings
+from .feedback import FeedbackLog
+from .html import page_html, reply_html, sources_html, user_message_html
+
+TITLE = "Physician answers"
+INTRO = (
+    "Ask about a complication after a cosmetic procedure. Every reply quotes physicians' "
+    "answers from a Q&A collection word for word, with who wrote them; nothing is written "
+    "by this assistant. Click a reply to see its sources in full."
+)
+EXAMPLES = [
+    "Will my lip paralysis from Botox go away?",
+    "Can Botox in my forehead spread to my upper lip?",
+    "My smile is crooked after Botox in my masseter. What can I do?",
+    "Does exercising the muscles make Botox wear off faster?",
+]
+PLACEHOLDER = "Describe what happened or ask a question…"
+REPLY_LABEL = "Sources of reply"
+
+
+def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
+    threads = assistant.index.thread_by_id
+    feedback = FeedbackLog(settings.feedback_path)
+    browse_choices = [(t.title, t.id) for t in assistant.index.threads]
+
+    def ask(messages: list[str]) -> dict:
+        """The conversation's replies, exactly as `python -m assistant ask --json` prints them."""
+        if not isinstance(messages, list) or not messages or not all(isinstance(m, str) for m in messages):
+            raise gr.Error("messages must be a non-empty list of strings")
+        return {"turns": [turn_to_dict(t) for t in assistant.converse(messages)]}
+
+    def respond(message: str, chat: list, turns: list):
+        message = (message or "").strip()
+        if not message:
+            gr.Warning(wording.EMPTY_MESSAGE)
+            return gr.skip(), chat, turns, gr.skip(), gr.skip()
+        history = [t["message"] for t in turns] + [message]
+        turn = turn_to_dict(assistant.reply(history))
+        turns = [*turns, turn]
+        chat = [
+            *chat,
+            {"role": "user", "content": user_message_html(message)},
+            {"role": "assistant", "content": reply_html(turn)},
+        ]
+        n = len(turns)
+        return "", chat, turns, sources_html(turn, n, threads), gr.update(choices=list(range(1, n + 1)), value=n)
+
+    def show_reply(number, turns: list):
+        if not number or not turns:
+            return sources_html(None, None, threads)
+        number = int(number)
+        return sources_html(turns[number - 1], number, threads)
+
+    def select_reply(turns: list, event: gr.SelectData):
+        number = _turn_number(event.index)
+        if number is None or number > len(turns):
+            return gr.skip(), gr.skip()
+        return sources_html(turns[number - 1], number, threads), gr.update(value=number)
+
+    def vote(turns: list, event: gr.LikeData):
+        number = _turn_number(event.index)
+        if number is None or number > len(turns):
+            return
+        feedback.record(turns[number - 1], "up" if event.liked else "down")
+
+    def clear():
+        return "", [], [], sources_html(None, None, threads), gr.update(choices=[], value=None)
+
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+        turns = gr.State([])
+        gr.Markdown(f"# {TITLE}\n{INTRO}")
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(
+                    label="Conversation",
+                    height=560,
+                    render_markdown=False,  # corpus text is escaped HTML, never Markdown
+                    sanitize_html=True,
+                    allow_tags=False,
+                    feedback_options=["Like", "Dislike"],
+                    elem_id="chat",
+                )
+                with gr.Row():
+                    box = gr.Textbox(placeholder=PLACEHOLDER, show_label=False, scale=5, elem_id="message", max_length=2000)
+                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="send")
+                gr.Examples(EXAMPLES, inputs=box, label="Examples")
+                clear_button = gr.Button("Clear conversation", elem_id="clear")
+            with gr.Column(scale=2):
+                with gr.Tabs():
+                    with gr.Tab("Sources", id="sources"):
+                        reply_picker = gr.Dropdown(choices=[], label=REPLY_LABEL, elem_id="reply-picker")
+                        sources = gr.HTML(sources_html(None, None, threads), elem_id="sources")
+                    with gr.Tab("Browse", id="browse"):
+                        page_picker = gr.Dropdown(
+                            choices=browse_choices,
+                            value=browse_choices[0][1] if browse_choices else None,
+                            label=f"All {len(browse_choices)} pages in the collection",
+                            elem_id="page-picker",
+                        )
+                        page = gr.HTML(
+                            page_html(assistant.index.threads[0]) if browse_choices else "", elem_id="page"
+                        )
+
+        outputs = [box, chatbot, turns, sources, reply_picker]
+        for trigger in (box.submit, send.click):
+            trigger(respond, [box, chatbot, turns], outputs, api_visibility="private", concurrency_id="reply")
+        reply_picker.input(show_reply, [reply_picker, turns], sources, api_visibility="private", queue=False)
+        chatbot.select(select_reply, [turns], [sources, reply_picker], api_visibility="private", queue=False)
+        chatbot.like(vote, [turns], None, api_visibility="private", queue=False)
+        clear_button.click(clear, None, outputs, api_visibility="private", queue=False)
+        page_picker.change(lambda tid: page_html(threads[tid]) if tid in threads else "", page_picker, page,
+                           api_visibility="private", queue=False)
+        gr.api(ask, api_name="ask", concurrency_id="reply")
+    return app
+
+
+def _turn_number(index) -> int | None:
+    """1-based reply number of a chat message index (user and assistant messages alternate)."""
+    if isinstance(index, (list, tuple)):
+        index = index[0]
+    if not isinstance(index, int):
+        return None
+    return index // 2 + 1

@@ -1,0 +1,138 @@
+"""HTML for the browser. Every string that comes from the corpus or the user goes
+through esc(): page text is data, never markup (DESIGN §6.7). The chat shows these
+fragments with Markdown rendering off, so `![x](...)` or `[a](javascript:..)` in a
+page is plain text too.
+"""
+
+from __future__ import annotations
+
+import html
+
+from .. import wording
+from ..models import Answer, Thread
+from ..render import attribution_line
+
+SOURCES_TITLE = "Sources"
+PATIENT_ASKED = "The patient asked:"
+OPEN_WHOLE_PAGE = "Open the whole page: the question and all {n} answers"
+NO_SOURCES = "Ask a question: the physicians' answers quoted in a reply are shown here in full."
+HEADLINE_LABEL = "Headline:"
+
+
+def esc(text: str | None) -> str:
+    return html.escape(text or "", quote=True)
+
+
+def user_message_html(message: str) -> str:
+    return f'<div class="pa-user">{esc(message)}</div>'
+
+
+def reply_html(turn: dict) -> str:
+    """One assistant reply: notices, quote cards, disclaimer, the query searched (small print)."""
+    notices = turn["notices"]
+    disclaimer = notices[-1]
+    parts = ['<div class="pa-reply">']
+    for notice in notices[:-1]:
+        css = "pa-urgent" if notice == wording.URGENT_CARE_NOTICE else "pa-notice"
+        role = ' role="alert"' if css == "pa-urgent" else ""
+        parts.append(f'<div class="{css}"{role}>{esc(notice)}</div>')
+    for n, quote in enumerate(turn["quotes"], start=1):
+        parts.append(_quote_card(n, quote))
+    parts.append(f'<div class="pa-disclaimer">{esc(disclaimer)}</div>')
+    parts.append(f'<div class="pa-searched">{esc(wording.SEARCHED_FOR)} {esc(turn["search_query"])}</div>')
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _quote_card(n: int, quote: dict) -> str:
+    text = quote["text"]
+    lead = wording.ELLIPSIS if quote["starts_inside"] else ""
+    tail = wording.ELLIPSIS if quote["ends_inside"] else ""
+    return (
+        f'<div class="pa-card" data-answer-id="{esc(quote["answer_id"])}">'
+        f'<div class="pa-cite">[{n}]</div>'
+        f'<blockquote class="pa-quote">\u201c{esc(lead)}{esc(text)}{esc(tail)}\u201d</blockquote>'
+        f'<div class="pa-author">{_author_html(quote["author"])}</div>'
+        f'<div class="pa-for">{esc(wording.ANSWERED_QUESTION)} <em>{esc(quote["thread_title"])}</em></div>'
+        "</div>"
+    )
+
+
+def _author_html(author: dict) -> str:
+    from ..models import Author
+
+    line = attribution_line(Author(**author))
+    name = author.get("name")
+    if name and line.startswith(name):
+        return f"<strong>{esc(name)}</strong>{esc(line[len(name):])}"
+    return esc(line)
+
+
+def sources_html(turn: dict | None, reply_number: int | None, threads: dict[str, Thread]) -> str:
+    """Every answer cited by one reply, in full, the quoted span highlighted."""
+    if not turn or not turn["quotes"]:
+        return f'<div class="pa-sources"><p class="pa-empty">{esc(NO_SOURCES)}</p></div>'
+    parts = [f'<div class="pa-sources"><h3>{esc(SOURCES_TITLE)} [{reply_number}]</h3>']
+    for n, quote in enumerate(turn["quotes"], start=1):
+        thread = threads[quote["thread_id"]]
+        answer = next(a for a in thread.answers if a.id == quote["answer_id"])
+        parts.append(
+            f'<section class="pa-source" data-answer-id="{esc(answer.id)}">'
+            f'<div class="pa-cite">[{n}]</div>'
+            f'<div class="pa-author">{_author_html(quote["author"])}</div>'
+            f'<details class="pa-asked"><summary><strong>{esc(PATIENT_ASKED)}</strong> <em>{esc(thread.title)}</em></summary>'
+            f'<div class="pa-question">{esc(thread.question)}</div></details>'
+            f'<div class="pa-answer-full">{_highlighted(answer.text, quote["start"], quote["end"])}</div>'
+            f"<details><summary>{esc(OPEN_WHOLE_PAGE.format(n=len(thread.answers)))}</summary>"
+            f"{page_html(thread, highlight=answer.id)}</details>"
+            "</section>"
+        )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _highlighted(text: str, start: int, end: int) -> str:
+    return f"{esc(text[:start])}<mark>{esc(text[start:end])}</mark>{esc(text[end:])}"
+
+
+def page_html(thread: Thread, highlight: str | None = None) -> str:
+    """A whole page: the patient's question and every answer with its attribution."""
+    parts = [
+        f'<article class="pa-page" data-thread-id="{esc(thread.id)}">',
+        f"<h3>{esc(thread.title)}</h3>",
+        f'<div class="pa-question">{esc(thread.question)}</div>',
+    ]
+    for answer in thread.answers:
+        parts.append(_page_answer(answer, answer.id == highlight))
+    parts.append("</article>")
+    return "".join(parts)
+
+
+def _page_answer(answer: Answer, highlighted: bool) -> str:
+    css = "pa-page-answer pa-cited" if highlighted else "pa-page-answer"
+    headline = f'<div class="pa-headline">{esc(answer.headline)}</div>' if answer.headline else ""
+    author = {"name": answer.author.name, "title": answer.author.title, "rating": answer.author.rating, "reviews": answer.author.reviews}
+    return (
+        f'<div class="{css}" data-answer-id="{esc(answer.id)}">{headline}'
+        f'<div class="pa-answer-text">{esc(answer.text)}</div>'
+        f'<div class="pa-author">{_author_html(author)}</div></div>'
+    )
+
+
+CSS = """
+.pa-reply { display: flex; flex-direction: column; gap: .6em; }
+.pa-urgent { background: #fde8e8; border-left: 4px solid #c81e1e; padding: .6em .8em; font-weight: 600; }
+.pa-notice { background: #f3f4f6; border-left: 4px solid #6b7280; padding: .6em .8em; }
+.pa-card { border: 1px solid #d1d5db; border-radius: 8px; padding: .6em .8em; }
+.pa-cite { font-weight: 700; color: #1d4ed8; }
+.pa-quote { margin: .3em 0; font-style: italic; white-space: pre-wrap; }
+.pa-author { font-size: .92em; }
+.pa-for, .pa-searched, .pa-disclaimer { font-size: .8em; color: #4b5563; }
+.pa-user { white-space: pre-wrap; }
+.pa-source { border-bottom: 1px solid #e5e7eb; padding: .8em 0; }
+.pa-answer-full, .pa-answer-text, .pa-question { white-space: pre-wrap; margin: .4em 0; }
+.pa-answer-full mark { background: #fef08a; }
+.pa-page-answer { border-top: 1px dashed #d1d5db; padding: .5em 0; }
+.pa-cited { background: #fefce8; }
+.pa-headline { font-weight: 600; }
+"""

@@ -1,0 +1,178 @@
+"""End to end in a real browser: Debian's Chromium driven by Playwright against `python app.py`."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from assistant import wording
+
+from .browser_support import SCREENSHOTS, RunningApp, launch_browser, require_chromium
+from .conftest import CORPUS, REPO
+
+pytestmark = pytest.mark.browser
+
+PHYSICIANS = {
+    line.strip()
+    for path in CORPUS.glob("*.txt")
+    for line in path.read_text(encoding="utf-8").splitlines()
+    if re.search(r", MD( \(retired\))?$", line.strip())
+}
+
+
+@pytest.fixture
+def page(running_app):
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = launch_browser(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(running_app.url)
+        page.wait_for_selector("#message textarea", timeout=60_000)
+        yield page
+        browser.close()
+
+
+def ask(page, message: str, replies_before: int):
+    page.fill("#message textarea", message)
+    page.click("#send")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#chat .pa-reply').length > n", arg=replies_before, timeout=60_000
+    )
+    return page.locator("#chat .pa-reply").nth(replies_before)
+
+
+def test_conversation_with_sources_follow_up_and_abstention(page):
+    page.screenshot(path=str(SCREENSHOTS / "1-first-visit.png"), full_page=True)
+
+    reply = ask(page, "Will my lip paralysis from Botox go away?", 0)
+    cards = reply.locator(".pa-card")
+    assert cards.count() >= 1
+    names = reply.locator(".pa-card .pa-author strong").all_inner_texts()
+    assert names and set(names) <= PHYSICIANS
+    assert reply.locator(".pa-disclaimer").inner_text() == wording.SOURCE_DISCLAIMER
+    page.screenshot(path=str(SCREENSHOTS / "2-first-reply.png"), full_page=True)
+
+    # The sources panel shows the first cited answer in full, with the quoted words highlighted.
+    quote = cards.first.locator(".pa-quote").inner_text().strip("\u201c\u201d").strip(wording.ELLIPSIS)
+    source = page.locator("#sources .pa-source").first
+    assert source.locator("mark").inner_text() == quote
+    full = source.locator(".pa-answer-full").inner_text()
+    assert quote in full and len(full) >= len(quote)
+    source.locator("details:not(.pa-asked) > summary").click()
+    assert source.locator(".pa-page .pa-page-answer").count() >= 8  # the whole page opened
+    page.screenshot(path=str(SCREENSHOTS / "3-sources.png"), full_page=True)
+
+    follow_up = ask(page, "how long until it wears off?", 1)
+    searched = follow_up.locator(".pa-searched").inner_text()
+    assert "Will my lip paralysis from Botox go away?" in searched and "how long until it wears off?" in searched
+    assert follow_up.locator(".pa-card").count() >= 1
+
+    off_topic = ask(page, "What's a good recipe for banana bread?", 2)
+    assert wording.NO_ANSWER in off_topic.inner_text()
+    assert off_topic.locator(".pa-card").count() == 0
+    page.screenshot(path=str(SCREENSHOTS / "4-follow-up-and-no-answer.png"), full_page=True)
+
+    # Clicking the first reply brings its sources back.
+    page.locator("#chat .pa-reply").first.click()
+    page.wait_for_function("() => document.querySelector('#sources h3')?.innerText.includes('[1]')", timeout=10_000)
+
+
+def test_thumbs_are_recorded_in_the_feedback_file(page, running_app):
+    ask(page, "Can Botox in my forehead spread to my upper lip?", 0)
+    before = running_app.feedback.read_text().splitlines() if running_app.feedback.exists() else []
+    page.locator("#chat button[aria-label='Dislike']").last.click()
+    page.wait_for_timeout(1500)
+    lines = running_app.feedback.read_text().splitlines()
+    entry = json.loads(lines[-1])
+    assert len(lines) == len(before) + 1
+    assert entry["vote"] == "down" and entry["message"] == "Can Botox in my forehead spread to my upper lip?"
+    assert entry["answer_ids"] and entry["search_query"]
+
+
+def test_browse_lists_every_page_and_opens_it(page):
+    page.get_by_role("tab", name="Browse").click()
+    page.locator("#page-picker input").click()
+    options = page.get_by_role("option")
+    assert options.count() == 3
+    options.filter(has_text="Risk of Botox Migration in Face").click()
+    page.wait_for_function("() => document.querySelector('#page h3').innerText === 'Risk of Botox Migration in Face'")
+    assert page.locator("#page .pa-page-answer").count() == 8
+
+
+HOSTILE_PAGE = """Eyebrow <script>window.__pwned = 'title'</script> twitch after Botox
+
+My eyebrow twitches after Botox <img src=x onerror="window.__pwned='question'"> what now?
+
+Doctor Answers 1
+
+Eyebrow twitch ![x](http://127.0.0.1:9/tracker.png)
+{{ voteCount >= 0 ? '+' + (voteCount + 1) : (voteCount + 1) }}
+An eyebrow twitch after Botox settles on its own. <script>window.__pwned = 'answer'</script> See ![x](http://127.0.0.1:9/tracker.png) and [click](javascript:window.__pwned='link') for eyebrow twitch advice.
+
+Jane Roe, MD
+Boston Plastic Surgeon
+
+These answers are for educational purposes and should not be relied upon."""
+
+
+def test_hostile_page_is_shown_as_text_and_runs_nothing(tmp_path):
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "hostile.txt").write_text(HOSTILE_PAGE, encoding="utf-8")
+    app = RunningApp(corpus, tmp_path)
+    try:
+        with sync_playwright() as p:
+            browser = launch_browser(p)
+            page = browser.new_page()
+            requests = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(app.url)
+            page.wait_for_selector("#message textarea", timeout=60_000)
+            reply = ask(page, "my eyebrow twitches after Botox", 0)
+            text = reply.inner_text()
+            assert "<script>window.__pwned = 'answer'</script>" in text
+            assert "![x](http://127.0.0.1:9/tracker.png)" in text
+            assert "[click](javascript:window.__pwned='link')" in text
+            page.get_by_role("tab", name="Browse").click()
+            page.locator("#page-picker input").click()
+            page.get_by_role("option").filter(has_text="Eyebrow").click()
+            page.wait_for_function("() => document.querySelector('#page h3').innerText.startsWith('Eyebrow')")
+            assert "<img src=x onerror=" in page.locator("#page").inner_text()
+            assert "<script>" in page.locator("#page h3").inner_text()
+            page.screenshot(path=str(SCREENSHOTS / "5-hostile-page.png"), full_page=True)
+            assert page.evaluate("() => window.__pwned") is None
+            assert page.locator("#chat img[src='x'], #page img, #sources img, a[href^='javascript']").count() == 0
+            assert not [u for u in requests if "tracker.png" in u]
+            browser.close()
+    finally:
+        app.stop()
+
+
+def test_api_endpoint_with_gradio_client(running_app):
+    from gradio_client import Client
+
+    client = Client(running_app.url, verbose=False)
+    result = client.predict(["Will my lip paralysis from Botox go away?", "how long until it wears off?"], api_name="/ask")
+    first, second = result["turns"]
+    assert second["search_query"].startswith(first["message"])
+    answers = {
+        a["id"]: a
+        for path in (REPO / "tests" / "golden").glob("*.json")
+        for a in json.loads(path.read_text(encoding="utf-8"))["answers"]
+    }
+    for turn in (first, second):
+        assert turn["quotes"] and not turn["abstained"]
+        for quote in turn["quotes"]:
+            assert quote["text"] in answers[quote["answer_id"]]["text"]
+            assert quote["author"] == answers[quote["answer_id"]]["author"]
+    off = client.predict(["What is the capital of Australia?"], api_name="/ask")
+    assert off["turns"][0]["abstained"] and off["turns"][0]["quotes"] == []
