@@ -127,7 +127,7 @@ def run_evaluation(devset_path: Path, settings: Settings, json_out: Path | None 
     print(
         f"Development set: {len(devset['questions'])} questions, {len(devset['conversations'])} follow-up "
         f"conversations, {len(devset['off_topic']) + len(devset['off_topic_conversations'])} off-topic, "
-        f"{len(devset['emergencies'])} emergencies; encoder {settings.precision}"
+        f"{len(devset['emergencies'])} emergencies; encoder {getattr(assistant.embedder, 'precision', '?')}"
     )
     print(format_table(rows))
     print(f"Safety: {json.dumps(safety)}")
@@ -135,7 +135,7 @@ def run_evaluation(devset_path: Path, settings: Settings, json_out: Path | None 
     print(f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
     result = {
         "machine": platform.platform(),
-        "precision": settings.precision,
+        "precision": getattr(assistant.embedder, "precision", None),
         "rows": [asdict(r) for r in rows],
         "safety": safety,
         "margins": margins,

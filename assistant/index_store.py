@@ -107,6 +107,55 @@ class CorpusIndex:
         return Chunk(answer.id, start, end, answer.text[start:end])
 
 
+@dataclass
+class IndexContent:
+    """Everything an index folder holds, in memory, before it is written."""
+
+    threads: list[Thread]
+    passage_rows: np.ndarray  # (n, 3) int64
+    passage_vectors: np.ndarray  # (n, dim) float32, unit length
+    passage_terms: list[list[str]]
+    sentence_rows: np.ndarray  # (m, 3) int64
+    sentence_vectors: np.ndarray  # (m, dim)
+    question_vectors: np.ndarray  # (threads, dim)
+
+
+def embed_corpus(threads: list[Thread], embedder: Embedder, *, batch_size: int = 8, progress: bool = False) -> IndexContent:
+    """Chunk every answer and embed passages, sentences and questions."""
+    rows, dense_texts, passage_terms, sentence_rows, sentence_texts = [], [], [], [], []
+    number = 0
+    for thread in threads:
+        for answer in thread.answers:
+            for chunk in chunk_answer(answer):
+                rows.append((number, chunk.start, chunk.end))
+                dense_texts.append(passage_context_text(thread, answer, chunk.text))
+                passage_terms.append(content_terms(f"{answer.headline or ''}\n{chunk.text}"))
+            for start, end in sentence_spans(answer.text):
+                sentence_rows.append((number, start, end))
+                sentence_texts.append(answer.text[start:end])
+            number += 1
+    encode = lambda texts: encode_unique(embedder, texts, batch_size=batch_size, progress=progress)  # noqa: E731
+    return IndexContent(
+        threads=threads,
+        passage_rows=np.asarray(rows, dtype=np.int64).reshape(-1, 3),
+        passage_vectors=encode(dense_texts),
+        passage_terms=passage_terms,
+        sentence_rows=np.asarray(sentence_rows, dtype=np.int64).reshape(-1, 3),
+        sentence_vectors=encode(sentence_texts),
+        question_vectors=encode([question_text(t) for t in threads]),
+    )
+
+
+def encode_unique(embedder: Embedder, texts: list[str], **kwargs) -> np.ndarray:
+    """Encode each distinct text once ("Hope this helps." recurs across thousands of answers)."""
+    unique = list(dict.fromkeys(texts))
+    vectors = embedder.encode(unique, **kwargs)
+    if len(unique) == len(texts):
+        return vectors
+    position = {text: i for i, text in enumerate(unique)}
+    return vectors[[position[t] for t in texts]]
+
+
 def build_index(
     folder: Path,
     threads: list[Thread],
@@ -118,47 +167,46 @@ def build_index(
     progress: bool = False,
 ) -> dict:
     """Embed and index threads into folder; returns the new manifest."""
+    if not any(a.text for t in threads for a in t.answers):
+        raise IndexIntegrityError(str(folder), "missing", "the corpus holds no answer text to index")
+    content = embed_corpus(threads, embedder, batch_size=batch_size, progress=progress)
+    return write_index(folder, content, embedder, corpus_fingerprint=corpus_fingerprint, sources=sources)
+
+
+def write_index(folder: Path, content: IndexContent, embedder: Embedder, *, corpus_fingerprint: str, sources: list[str]) -> dict:
+    """Write content as a new build and switch the manifest to it; returns the manifest."""
     folder.mkdir(parents=True, exist_ok=True)
     build = f"build-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
     tmp = folder / f".tmp-{build}"
     tmp.mkdir()
-
-    rows, dense_texts, lexical_docs, sentence_rows, sentence_texts = [], [], [], [], []
-    number = 0
-    for thread in threads:
-        for answer in thread.answers:
-            for chunk in chunk_answer(answer):
-                rows.append((number, chunk.start, chunk.end))
-                dense_texts.append(passage_context_text(thread, answer, chunk.text))
-                lexical_docs.append(content_terms(f"{answer.headline or ''}\n{chunk.text}"))
-            for start, end in sentence_spans(answer.text):
-                sentence_rows.append((number, start, end))
-                sentence_texts.append(answer.text[start:end])
-            number += 1
-    if not rows:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise IndexIntegrityError(str(folder), "missing", "the corpus holds no answer text to index")
-    passage_vectors = embedder.encode(dense_texts, batch_size=batch_size, progress=progress)
-    question_vectors = embedder.encode([question_text(t) for t in threads], batch_size=batch_size, progress=progress)
-    sentence_vectors = embedder.encode(sentence_texts, batch_size=batch_size, progress=progress)
-
+    threads = content.threads
     with (tmp / "threads.jsonl").open("w", encoding="utf-8") as f:
         write_threads(threads, f)
-    np.save(tmp / "passages.npy", np.asarray(rows, dtype=np.int64))
-    np.save(tmp / "sentences.npy", np.asarray(sentence_rows, dtype=np.int64))
+    np.save(tmp / "passages.npy", content.passage_rows)
+    np.save(tmp / "sentences.npy", content.sentence_rows)
     # float16 halves the largest array; cosines change by < 1e-3.
-    np.save(tmp / "sentence_vectors.npy", sentence_vectors.astype(np.float16))
-    p_index = vector_index.build_vector_index(passage_vectors)
+    np.save(tmp / "sentence_vectors.npy", content.sentence_vectors.astype(np.float16))
+    p_index = vector_index.build_vector_index(content.passage_vectors)
     vector_index.save_vector_index(p_index, tmp / "passages.faiss")
-    vector_index.save_vector_index(vector_index.build_vector_index(question_vectors), tmp / "questions.faiss")
-    LexicalIndex.build(lexical_docs).save(tmp / "passages.bm25")
+    vector_index.save_vector_index(vector_index.build_vector_index(content.question_vectors), tmp / "questions.faiss")
+    LexicalIndex.build(content.passage_terms).save(tmp / "passages.bm25")
     LexicalIndex.build([content_terms(question_text(t)) for t in threads]).save(tmp / "questions.bm25")
 
     manifest = {
         "format_version": FORMAT_VERSION,
-        "model": {"name": embedder.name, "weights_sha256": embedder.weights_sha256, "dimension": embedder.dimension},
+        "model": {
+            "name": embedder.name,
+            "weights_sha256": embedder.weights_sha256,
+            "dimension": embedder.dimension,
+            "precision": getattr(embedder, "precision", None),
+        },
         "corpus": {"fingerprint": corpus_fingerprint, "sources": sources},
-        "counts": {"threads": len(threads), "answers": number, "passages": len(rows), "sentences": len(sentence_rows)},
+        "counts": {
+            "threads": len(threads),
+            "answers": sum(len(t.answers) for t in threads),
+            "passages": len(content.passage_rows),
+            "sentences": len(content.sentence_rows),
+        },
         "chunking": {"max_chars": PASSAGE_MAX_CHARS, "overlap_sentences": PASSAGE_OVERLAP_SENTENCES},
         "vector_index": vector_index.describe(p_index),
         "build": build,

@@ -18,8 +18,8 @@ class Settings:
     corpus_paths: tuple[str, ...] = ("corpus",)
     top_k: int = 5
     fusion: str = "weighted"  # see fusion.FusionMode
-    # Encoder arithmetic: "fp32" or "bf16" (bf16 is ~1.7x faster on CPUs with AVX512-BF16/AMX).
-    precision: str = "fp32"
+    # Encoder arithmetic: "auto" (bf16 where the CPU has native bf16, else fp32), "fp32", "bf16".
+    precision: str = "auto"
     batch_size: int = 8  # batch 8 beat 32 on these 2-core machines (DESIGN §8)
     threads: int = 0  # torch compute threads; 0 keeps torch's default
     rebuild: bool = True  # rebuild a missing or stale default index instead of refusing
@@ -48,8 +48,8 @@ class Settings:
         return replace(self, **changes)
 
     def validate(self) -> None:
-        if self.precision not in ("fp32", "bf16"):
-            raise SettingsError(f"precision must be 'fp32' or 'bf16', not {self.precision!r}")
+        if self.precision not in ("auto", "fp32", "bf16"):
+            raise SettingsError(f"precision must be 'auto', 'fp32' or 'bf16', not {self.precision!r}")
         if self.top_k < 1 or self.top_k > 50:
             raise SettingsError(f"top_k must be between 1 and 50, not {self.top_k}")
         for name in ("batch_size", "queue_size", "concurrency"):
