@@ -225,6 +225,48 @@ def write_index(folder: Path, content: IndexContent, embedder: Embedder, *, corp
     return manifest
 
 
+class ReusingEmbedder:
+    """An embedder that takes vectors of texts it has seen from an earlier build of the
+    same model and encodes only the rest: adding pages re-encodes only the new text."""
+
+    def __init__(self, embedder: Embedder, known: dict[str, np.ndarray]):
+        self._embedder = embedder
+        self._known = known
+        self.name, self.weights_sha256, self.dimension = embedder.name, embedder.weights_sha256, embedder.dimension
+        self.precision = getattr(embedder, "precision", None)
+        self.reused = 0
+
+    def encode(self, texts: list[str], **kwargs) -> np.ndarray:
+        missing = [t for t in texts if t not in self._known]
+        fresh = dict(zip(missing, self._embedder.encode(missing, **kwargs))) if missing else {}
+        self.reused += len(texts) - len(missing)
+        out = np.empty((len(texts), self.dimension), dtype=np.float32)
+        for i, text in enumerate(texts):
+            out[i] = fresh[text] if text in fresh else self._known[text]
+        return out
+
+
+def reusable_vectors(folder: Path, embedder: Embedder) -> dict[str, np.ndarray]:
+    """Text -> vector for every passage, sentence and question of an intact index built by the
+    same model (whatever corpus it was built from); empty when there is none."""
+    try:
+        index = load_index(folder, embedder)
+    except IndexIntegrityError:
+        return {}
+    known: dict[str, np.ndarray] = {}
+    passage_vectors = vector_index.vectors_of(index.passage_vectors, np.arange(index.passage_vectors.ntotal))
+    for (a, start, end), vector in zip(index.passage_rows, passage_vectors):
+        answer = index.answers[int(a)]
+        thread = index.threads[int(index.answer_thread[int(a)])]
+        known[passage_context_text(thread, answer, answer.text[start:end])] = vector
+    for (a, start, end), vector in zip(index.sentence_rows, index.sentence_vectors):
+        known.setdefault(index.answers[int(a)].text[start:end], np.asarray(vector, dtype=np.float32))
+    question_vectors = vector_index.vectors_of(index.question_vectors, np.arange(len(index.threads)))
+    for thread, vector in zip(index.threads, question_vectors):
+        known[question_text(thread)] = vector
+    return known
+
+
 def read_manifest(folder: Path) -> dict:
     path = folder / MANIFEST
     if not path.exists():

@@ -13,7 +13,7 @@ from .corpus import corpus_files, corpus_fingerprint, read_corpus
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import IndexIntegrityError
 from .fusion import FusionMode
-from .index_store import CorpusIndex, build_index, load_index, read_manifest
+from .index_store import CorpusIndex, ReusingEmbedder, build_index, load_index, read_manifest, reusable_vectors
 from .models import Problem, Turn
 from .retrieval import Retriever
 from .settings import Settings
@@ -44,7 +44,11 @@ def ingest(
     force: bool = False,
     log: Log = log_to_stderr,
 ) -> IngestSummary:
-    """Build the index for paths into index_dir, unless an intact one for the same corpus is there."""
+    """Build the index for paths into index_dir, unless an intact one for the same corpus is there.
+
+    Texts already embedded by the index there (same model) are not encoded again, unless
+    force is set: then everything is rebuilt from scratch.
+    """
     result = read_corpus(paths, max_page_bytes=settings.max_page_bytes)
     for problem in result.problems:
         log(str(problem))
@@ -58,15 +62,19 @@ def ingest(
             pass
     answers = sum(len(t.answers) for t in result.threads)
     log(f"Indexing {len(result.threads)} threads, {answers} answers into {index_dir} ...")
+    known = {} if force else reusable_vectors(index_dir, embedder)
+    encoder = ReusingEmbedder(embedder, known) if known else embedder
     manifest = build_index(
         index_dir,
         result.threads,
-        embedder,
+        encoder,
         corpus_fingerprint=fingerprint,
         sources=[str(p) for p in paths],
         batch_size=settings.batch_size,
         progress=True,
     )
+    if known:
+        log(f"Reused the vectors of {encoder.reused} texts from the previous index.")
     counts = manifest["counts"]
     return IngestSummary(index_dir, counts["threads"], counts["answers"], counts["passages"], result.problems, True)
 
@@ -90,7 +98,7 @@ def open_index(settings: Settings, embedder: Embedder, log: Log = log_to_stderr)
         if not settings.rebuild or not files:
             raise
         log(f"{exc}; rebuilding it from {', '.join(sources)}")
-    ingest(sources, folder, embedder, settings, force=True, log=log)
+    ingest(sources, folder, embedder, settings, log=log)
     return load_index(folder, embedder, fingerprint)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 
+import numpy as np
 import pytest
 
 from assistant.corpus import corpus_files, corpus_fingerprint, read_corpus
@@ -12,6 +13,7 @@ from assistant.errors import IndexIntegrityError
 from assistant.index_store import MANIFEST, build_index, load_index, read_manifest
 from assistant.lexical_index import LexicalIndex
 from assistant.service import ingest, open_index
+from assistant.vector_index import vectors_of
 
 from .fakes import FakeEmbedder, OtherModelEmbedder
 
@@ -157,3 +159,36 @@ def test_concurrent_readers_see_the_same_index(fake_settings, fake_embedder):
         loaded = list(pool.map(lambda _: load_index(fake_settings.index_dir, fake_embedder), range(8)))
     assert {len(i.answers) for i in loaded} == {26}
     assert os.path.exists(fake_settings.index_dir / MANIFEST)
+
+
+def test_updating_the_corpus_encodes_only_the_new_text(fake_settings):
+    from .fakes import FakeEmbedder
+
+    class CountingEmbedder(FakeEmbedder):
+        def __init__(self):
+            super().__init__()
+            self.texts = []
+
+        def encode(self, texts, **kwargs):
+            self.texts += list(texts)
+            return super().encode(texts, **kwargs)
+
+    embedder = CountingEmbedder()
+    build(fake_settings, embedder)
+    first = len(embedder.texts)
+    embedder.texts.clear()
+    corpus = fake_settings.index_dir.parent / "corpus"
+    extra = {"id": "extra", "title": "Bruising after filler", "answers": [{"id": "extra#1", "text": "Bruises fade in a week."}]}
+    (corpus / "extra.jsonl").write_text(json.dumps(extra) + "\n")
+    summary = ingest(fake_settings.corpus_paths, fake_settings.index_dir, embedder, fake_settings, log=lambda m: None)
+    assert summary.rebuilt and summary.answers == 27
+    assert sorted(embedder.texts) == sorted(["Bruising after filler\nBruises fade in a week.", "Bruises fade in a week.", "Bruising after filler"])
+    assert first > 50
+    # The reused vectors are exactly what a build from scratch computes.
+    updated = load_index(fake_settings.index_dir, embedder, fingerprint(fake_settings))
+    scratch_dir = fake_settings.index_dir.parent / "scratch"
+    ingest(fake_settings.corpus_paths, scratch_dir, FakeEmbedder(), fake_settings, force=True, log=lambda m: None)
+    scratch = load_index(scratch_dir, embedder)
+    ids = np.arange(updated.passage_vectors.ntotal)
+    assert np.array_equal(vectors_of(updated.passage_vectors, ids), vectors_of(scratch.passage_vectors, ids))
+    assert np.array_equal(np.asarray(updated.sentence_vectors), np.asarray(scratch.sentence_vectors))

@@ -1,0 +1,33 @@
+"""Every benchmark in order; tables on stdout, JSON under bench/results/. `make bench` runs this.
+
+Takes about 40 minutes on the 2-core reference machine, most of it encoding 10k answers twice.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+STEPS = [
+    ["bench.bench_search"],  # the bundled pages: warm latency, ingest
+    ["bench.bench_ingest", "--answers", "1000", "10000", "--precision", "fp32", "bf16"],
+    ["bench.bench_query", "--sizes", "1000", "10000", "100000"],
+    ["bench.bench_app", "--users", "1", "16", "--duration", "60"],
+]
+
+
+def main() -> None:
+    for step in STEPS:
+        print(f"\n=== python -m {' '.join(step)}", flush=True)
+        subprocess.run([sys.executable, "-m", *step], check=True)
+    print("\n=== python -m assistant eval (fp32 and bf16)", flush=True)
+    for precision in ("fp32", "bf16"):
+        subprocess.run(
+            [sys.executable, "-m", "assistant", "eval", "--index-dir", f"bench/work/eval-{precision}",
+             "--json-out", f"bench/results/eval-{precision}.json"],
+            check=True, env={**__import__("os").environ, "ASSISTANT_PRECISION": precision},
+        )
+
+
+if __name__ == "__main__":
+    main()
