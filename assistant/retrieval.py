@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import faiss
 import numpy as np
 
 from . import vector_index
@@ -54,6 +55,9 @@ class Retriever:
         self.embedder = embedder
         self.mode = mode
         self.min_relevance = min_relevance
+        # One query at a time is searched; FAISS's OpenMP threads only add overhead there
+        # (two threads were 2-2.5x slower per query on the reference machine, DESIGN §8).
+        faiss.omp_set_num_threads(1)
 
     def query_vector(self, query: SearchQuery) -> np.ndarray:
         """Weighted sum of the parts' embeddings (recency-weighted for follow-ups), unit length."""
@@ -70,10 +74,10 @@ class Retriever:
         terms = content_terms(query.text)
 
         # Ranked lists of passages, and of threads by their patient question.
-        dense_scores, dense_ids = vector_index.search(idx.passage_vectors, qv, CANDIDATES_PER_LIST)
+        _, dense_ids = vector_index.search(idx.passage_vectors, qv, CANDIDATES_PER_LIST)
         lex_all = idx.passage_lexical.scores(terms)
         lex_ids = _top(lex_all, CANDIDATES_PER_LIST)
-        q_dense_scores, q_dense_ids = vector_index.search(idx.question_vectors, qv, QUESTION_CANDIDATES)
+        _, q_dense_ids = vector_index.search(idx.question_vectors, qv, QUESTION_CANDIDATES)
         q_lex_all = idx.question_lexical.scores(terms)
         q_lex_ids = _top(q_lex_all, QUESTION_CANDIDATES)
 

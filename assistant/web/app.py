@@ -24,6 +24,9 @@ EXAMPLES = [
     "Does exercising the muscles make Botox wear off faster?",
 ]
 PLACEHOLDER = "Describe what happened or ask a question…"
+# Bounds on what one request may ask of the server (the chat box enforces the length too).
+MAX_MESSAGE_CHARS = 2000
+MAX_API_MESSAGES = 50
 REPLY_LABEL = "Sources of reply"
 
 
@@ -36,6 +39,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         """The conversation's replies, exactly as `python -m assistant ask --json` prints them."""
         if not isinstance(messages, list) or not messages or not all(isinstance(m, str) for m in messages):
             raise gr.Error("messages must be a non-empty list of strings")
+        if len(messages) > MAX_API_MESSAGES or any(len(m) > MAX_MESSAGE_CHARS for m in messages):
+            raise gr.Error(f"at most {MAX_API_MESSAGES} messages of at most {MAX_MESSAGE_CHARS} characters each")
         return {"turns": [turn_to_dict(t) for t in assistant.converse(messages)]}
 
     def respond(message: str, chat: list, turns: list):
@@ -90,7 +95,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                     elem_id="chat",
                 )
                 with gr.Row():
-                    box = gr.Textbox(placeholder=PLACEHOLDER, show_label=False, scale=5, elem_id="message", max_length=2000)
+                    box = gr.Textbox(placeholder=PLACEHOLDER, show_label=False, scale=5, elem_id="message", max_length=MAX_MESSAGE_CHARS)
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="send")
                 gr.Examples(EXAMPLES, inputs=box, label="Examples")
                 clear_button = gr.Button("Clear conversation", elem_id="clear")
