@@ -11,23 +11,9 @@ from ..settings import Settings
 from .feedback import FeedbackLog
 from .html import page_html, reply_html, sources_html, user_message_html
 
-TITLE = "Physician answers"
-INTRO = (
-    "Ask about a complication after a cosmetic procedure. Every reply quotes physicians' "
-    "answers from a Q&A collection word for word, with who wrote them; nothing is written "
-    "by this assistant. Click a reply to see its sources in full."
-)
-EXAMPLES = [
-    "Will my lip paralysis from Botox go away?",
-    "Can Botox in my forehead spread to my upper lip?",
-    "My smile is crooked after Botox in my masseter. What can I do?",
-    "Does exercising the muscles make Botox wear off faster?",
-]
-PLACEHOLDER = "Describe what happened or ask a question…"
 # Bounds on what one request may ask of the server (the chat box enforces the length too).
 MAX_MESSAGE_CHARS = 2000
 MAX_API_MESSAGES = 50
-REPLY_LABEL = "Sources of reply"
 
 
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
@@ -80,13 +66,13 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     def clear():
         return "", [], [], sources_html(None, None, threads), gr.update(choices=[], value=None)
 
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as app:
+    with gr.Blocks(title=wording.APP_TITLE, analytics_enabled=False) as app:
         turns = gr.State([])
-        gr.Markdown(f"# {TITLE}\n{INTRO}")
+        gr.Markdown(f"# {wording.APP_TITLE}\n{wording.APP_INTRO}")
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(
-                    label="Conversation",
+                    label=wording.CONVERSATION_LABEL,
                     height=560,
                     render_markdown=False,  # corpus text is escaped HTML, never Markdown
                     sanitize_html=True,
@@ -95,20 +81,20 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                     elem_id="chat",
                 )
                 with gr.Row():
-                    box = gr.Textbox(placeholder=PLACEHOLDER, show_label=False, scale=5, elem_id="message", max_length=MAX_MESSAGE_CHARS)
-                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="send")
-                gr.Examples(EXAMPLES, inputs=box, label="Examples")
-                clear_button = gr.Button("Clear conversation", elem_id="clear")
+                    box = gr.Textbox(placeholder=wording.PLACEHOLDER, show_label=False, scale=5, elem_id="message", max_length=MAX_MESSAGE_CHARS)
+                    send = gr.Button(wording.ASK_BUTTON, variant="primary", scale=1, elem_id="send")
+                gr.Examples(wording.EXAMPLE_QUESTIONS, inputs=box, label=wording.EXAMPLES_LABEL)
+                clear_button = gr.Button(wording.CLEAR_BUTTON, elem_id="clear")
             with gr.Column(scale=2):
                 with gr.Tabs():
-                    with gr.Tab("Sources", id="sources"):
-                        reply_picker = gr.Dropdown(choices=[], label=REPLY_LABEL, elem_id="reply-picker")
+                    with gr.Tab(wording.SOURCES_TAB, id="sources"):
+                        reply_picker = gr.Dropdown(choices=[], label=wording.REPLY_PICKER_LABEL, elem_id="reply-picker")
                         sources = gr.HTML(sources_html(None, None, threads), elem_id="sources")
-                    with gr.Tab("Browse", id="browse"):
+                    with gr.Tab(wording.BROWSE_TAB, id="browse"):
                         page_picker = gr.Dropdown(
                             choices=browse_choices,
                             value=browse_choices[0][1] if browse_choices else None,
-                            label=f"All {len(browse_choices)} pages in the collection",
+                            label=wording.BROWSE_PICKER_LABEL.format(n=len(browse_choices)),
                             elem_id="page-picker",
                         )
                         page = gr.HTML(

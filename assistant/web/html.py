@@ -12,12 +12,6 @@ from .. import wording
 from ..models import Answer, Thread
 from ..render import attribution_line
 
-SOURCES_TITLE = "Sources"
-PATIENT_ASKED = "The patient asked:"
-OPEN_WHOLE_PAGE = "Open the whole page: the question and all {n} answers"
-NO_SOURCES = "Ask a question: the physicians' answers quoted in a reply are shown here in full."
-HEADLINE_LABEL = "Headline:"
-
 
 def esc(text: str | None) -> str:
     return html.escape(text or "", quote=True)
@@ -71,8 +65,8 @@ def _author_html(author: dict) -> str:
 def sources_html(turn: dict | None, reply_number: int | None, threads: dict[str, Thread]) -> str:
     """Every answer cited by one reply, in full, the quoted span highlighted."""
     if not turn or not turn["quotes"]:
-        return f'<div class="pa-sources"><p class="pa-empty">{esc(NO_SOURCES)}</p></div>'
-    parts = [f'<div class="pa-sources"><h3>{esc(SOURCES_TITLE)} [{reply_number}]</h3>']
+        return f'<div class="pa-sources"><p class="pa-empty">{esc(wording.NO_SOURCES)}</p></div>'
+    parts = [f'<div class="pa-sources"><h3>{esc(wording.SOURCES_TITLE)} [{reply_number}]</h3>']
     for n, quote in enumerate(turn["quotes"], start=1):
         thread = threads[quote["thread_id"]]
         answer = next(a for a in thread.answers if a.id == quote["answer_id"])
@@ -80,10 +74,10 @@ def sources_html(turn: dict | None, reply_number: int | None, threads: dict[str,
             f'<section class="pa-source" data-answer-id="{esc(answer.id)}">'
             f'<div class="pa-cite">[{n}]</div>'
             f'<div class="pa-author">{_author_html(quote["author"])}</div>'
-            f'<details class="pa-asked"><summary><strong>{esc(PATIENT_ASKED)}</strong> <em>{esc(thread.title)}</em></summary>'
+            f'<details class="pa-asked"><summary><strong>{esc(wording.PATIENT_ASKED)}</strong> <em>{esc(thread.title)}</em></summary>'
             f'<div class="pa-question">{esc(thread.question)}</div></details>'
             f'<div class="pa-answer-full">{_highlighted(answer.text, quote["start"], quote["end"])}</div>'
-            f"<details><summary>{esc(OPEN_WHOLE_PAGE.format(n=len(thread.answers)))}</summary>"
+            f"<details><summary>{esc(wording.OPEN_WHOLE_PAGE.format(n=len(thread.answers)))}</summary>"
             f"{page_html(thread, highlight=answer.id)}</details>"
             "</section>"
         )

@@ -1,0 +1,102 @@
+"""The HTML the browser gets: only quotes, their attribution and fixed wording; corpus text escaped."""
+
+from __future__ import annotations
+
+import json
+import threading
+from html.parser import HTMLParser
+
+from assistant import wording
+from assistant.compose import turn_to_dict
+from assistant.render import attribution_line
+from assistant.web.feedback import FeedbackLog
+from assistant.web.html import page_html, reply_html, sources_html
+
+
+class TextNodes(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.texts, self.tags = [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+    def handle_data(self, data):
+        if data.strip():
+            self.texts.append(data.strip())
+
+
+def text_nodes(fragment: str) -> TextNodes:
+    parser = TextNodes()
+    parser.feed(fragment)
+    return parser
+
+
+def fixed_strings():
+    return {v.strip() for v in vars(wording).values() if isinstance(v, str)}
+
+
+def test_every_text_in_a_reply_is_a_quote_its_attribution_or_fixed_wording(fake_assistant):
+    conversation = ["My smile is crooked after Botox in the masseter", "how long will it last?", "car engine oil"]
+    for turn in fake_assistant.converse(conversation):
+        data = turn_to_dict(turn)
+        allowed = fixed_strings() | {f"{wording.SEARCHED_FOR} {data['search_query']}"}
+        for n, quote in enumerate(turn.quotes, start=1):
+            author = quote.answer.author
+            allowed |= {f"[{n}]", quote.thread.title, attribution_line(author)}
+            if author.name:
+                allowed |= {author.name, attribution_line(author)[len(author.name):].strip()}
+        for text in text_nodes(reply_html(data)).texts:
+            if text.startswith("\u201c"):  # a quote card: the exact words of one cited answer
+                body = text.strip("\u201c\u201d").strip(wording.ELLIPSIS)
+                assert any(body == q.text for q in turn.quotes), text
+            else:
+                assert text in allowed, text
+
+
+def hostile_turn():
+    quote = {
+        "answer_id": "h#1", "thread_id": "h", "text": "<script>alert(1)</script> ![x](http://e/x.png)",
+        "start": 0, "end": 40, "starts_inside": False, "ends_inside": True, "score": 1.0, "relevance": 1.0,
+        "author": {"name": "<b>Eve</b>, MD", "title": "<img src=x onerror=alert(2)>", "rating": None, "reviews": None},
+        "headline": None, "thread_title": "<i>title</i>", "source": None,
+    }
+    return {"message": "m", "search_query": "<svg onload=alert(3)>", "is_followup": False, "abstained": False,
+            "notices": [wording.SOURCE_DISCLAIMER], "quotes": [quote]}
+
+
+def test_corpus_text_is_escaped_in_replies():
+    fragment = reply_html(hostile_turn())
+    nodes = text_nodes(fragment)
+    assert not {"script", "img", "svg", "b", "i"} & set(nodes.tags)
+    joined = " ".join(nodes.texts)
+    assert "<script>alert(1)</script>" in joined and "<svg onload=alert(3)>" in joined
+    assert "![x](http://e/x.png)" in joined
+
+
+def test_corpus_text_is_escaped_in_sources_and_pages():
+    from assistant.models import Answer, Author, Thread
+
+    thread = Thread(
+        id="h", title="<i>title</i>", question="<img src=x onerror=alert(4)>",
+        answers=(Answer("h#1", "<script>alert(1)</script> ![x](http://e/x.png) more", "<u>head</u>",
+                        Author("<b>Eve</b>, MD", "<img src=x onerror=alert(2)>")),),
+    )
+    for fragment in (sources_html(hostile_turn(), 1, {"h": thread}), page_html(thread)):
+        nodes = text_nodes(fragment)
+        assert not {"script", "img", "svg", "b", "i", "u"} & set(nodes.tags)
+        assert "<script>alert(1)</script>" in " ".join(nodes.texts)
+    assert "mark" in text_nodes(sources_html(hostile_turn(), 1, {"h": thread})).tags
+
+
+def test_feedback_lines_stay_whole_under_concurrent_votes(tmp_path):
+    log = FeedbackLog(tmp_path / "sub" / "feedback.jsonl")
+    turn = {"message": "q", "search_query": "q", "quotes": [{"answer_id": "a#1"}]}
+    threads = [threading.Thread(target=log.record, args=(turn, "up" if i % 2 else "down")) for i in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    entries = [json.loads(line) for line in (tmp_path / "sub" / "feedback.jsonl").read_text().splitlines()]
+    assert len(entries) == 40 and {e["vote"] for e in entries} == {"up", "down"}
+    assert all(e["answer_ids"] == ["a#1"] and e["message"] == "q" and e["time"] for e in entries)
