@@ -13,8 +13,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n")
 
 # Passages of at most ~45 words (one to three sentences): one point each, so a passage's
 # vector is not an average of several; with the title and headline in front they stay far
-# below the model's 256-token window. On the development set 250 characters beat 400 and
-# 600 (fused nDCG@5 0.769 / 0.767 / 0.736 before sentence vectors were added).
+# below the model's 256-token window. On the development set (fused nDCG@5) 250 and 400
+# characters tie (0.749 / 0.750 without sentence vectors, 0.769 / 0.767 with) and 600 is
+# worse (0.736 without).
 PASSAGE_MAX_CHARS = 250
 # One sentence shared between neighbouring passages, so a point that straddles a
 # boundary is whole in one of them.
