@@ -76,6 +76,7 @@ def test_conversation_with_sources_follow_up_and_abstention(page):
     off_topic = ask(page, "What's a good recipe for banana bread?", 2)
     assert wording.NO_ANSWER in off_topic.inner_text()
     assert off_topic.locator(".pa-card").count() == 0
+    assert page.locator("#sources").inner_text().strip() == wording.NO_SOURCES_FOR_REPLY.format(n=3)
     page.screenshot(path=str(SCREENSHOTS / "4-follow-up-and-no-answer.png"), full_page=True)
 
     # Clicking the first reply brings its sources back.

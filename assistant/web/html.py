@@ -65,7 +65,8 @@ def _author_html(author: dict) -> str:
 def sources_html(turn: dict | None, reply_number: int | None, threads: dict[str, Thread]) -> str:
     """Every answer cited by one reply, in full, the quoted span highlighted."""
     if not turn or not turn["quotes"]:
-        return f'<div class="pa-sources"><p class="pa-empty">{esc(wording.NO_SOURCES)}</p></div>'
+        empty = wording.NO_SOURCES_FOR_REPLY.format(n=reply_number) if turn else wording.NO_SOURCES
+        return f'<div class="pa-sources"><p class="pa-empty">{esc(empty)}</p></div>'
     parts = [f'<div class="pa-sources"><h3>{esc(wording.SOURCES_TITLE)} [{reply_number}]</h3>']
     for n, quote in enumerate(turn["quotes"], start=1):
         thread = threads[quote["thread_id"]]
