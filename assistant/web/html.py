@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 
 from .. import wording
-from ..models import Answer, Thread
+from ..models import Answer, Author, Thread
 from ..render import attribution_line
 
 
@@ -46,17 +46,16 @@ def _quote_card(n: int, quote: dict) -> str:
         f'<div class="pa-card" data-answer-id="{esc(quote["answer_id"])}">'
         f'<div class="pa-cite">[{n}]</div>'
         f'<blockquote class="pa-quote">\u201c{esc(lead)}{esc(text)}{esc(tail)}\u201d</blockquote>'
-        f'<div class="pa-author">{_author_html(quote["author"])}</div>'
+        f'<div class="pa-author">{_author_html(Author(**quote["author"]))}</div>'
         f'<div class="pa-for">{esc(wording.ANSWERED_QUESTION)} <em>{esc(quote["thread_title"])}</em></div>'
         "</div>"
     )
 
 
-def _author_html(author: dict) -> str:
-    from ..models import Author
-
-    line = attribution_line(Author(**author))
-    name = author.get("name")
+def _author_html(author: Author) -> str:
+    """The attribution line, the physician's name in bold."""
+    line = attribution_line(author)
+    name = author.name
     if name and line.startswith(name):
         return f"<strong>{esc(name)}</strong>{esc(line[len(name):])}"
     return esc(line)
@@ -74,7 +73,7 @@ def sources_html(turn: dict | None, reply_number: int | None, threads: dict[str,
         parts.append(
             f'<section class="pa-source" data-answer-id="{esc(answer.id)}">'
             f'<div class="pa-cite">[{n}]</div>'
-            f'<div class="pa-author">{_author_html(quote["author"])}</div>'
+            f'<div class="pa-author">{_author_html(answer.author)}</div>'
             f'<details class="pa-asked"><summary><strong>{esc(wording.PATIENT_ASKED)}</strong> <em>{esc(thread.title)}</em></summary>'
             f'<div class="pa-question">{esc(thread.question)}</div></details>'
             f'<div class="pa-answer-full">{_highlighted(answer.text, quote["start"], quote["end"])}</div>'
@@ -106,11 +105,10 @@ def page_html(thread: Thread, highlight: str | None = None) -> str:
 def _page_answer(answer: Answer, highlighted: bool) -> str:
     css = "pa-page-answer pa-cited" if highlighted else "pa-page-answer"
     headline = f'<div class="pa-headline">{esc(answer.headline)}</div>' if answer.headline else ""
-    author = {"name": answer.author.name, "title": answer.author.title, "rating": answer.author.rating, "reviews": answer.author.reviews}
     return (
         f'<div class="{css}" data-answer-id="{esc(answer.id)}">{headline}'
         f'<div class="pa-answer-text">{esc(answer.text)}</div>'
-        f'<div class="pa-author">{_author_html(author)}</div></div>'
+        f'<div class="pa-author">{_author_html(answer.author)}</div></div>'
     )
 
 
