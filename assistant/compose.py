@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 
 from . import wording
 from .models import Hit, Quote, SearchQuery, Turn
@@ -48,12 +49,7 @@ def turn_to_dict(turn: Turn) -> dict:
                 "ends_inside": q.ends_inside,  # ... and after it
                 "score": q.score,
                 "relevance": q.relevance,
-                "author": {
-                    "name": q.answer.author.name,
-                    "title": q.answer.author.title,
-                    "rating": q.answer.author.rating,
-                    "reviews": q.answer.author.reviews,
-                },
+                "author": asdict(q.answer.author),
                 "headline": q.answer.headline,
                 "thread_title": q.thread.title,
                 "source": q.thread.source,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import asdict
 from typing import IO, Any
 
 from .models import Answer, Author, Problem, Thread
@@ -20,12 +21,7 @@ def thread_to_dict(thread: Thread) -> dict[str, Any]:
                 "id": a.id,
                 "headline": a.headline,
                 "text": a.text,
-                "author": {
-                    "name": a.author.name,
-                    "title": a.author.title,
-                    "rating": a.author.rating,
-                    "reviews": a.author.reviews,
-                },
+                "author": asdict(a.author),
             }
             for a in thread.answers
         ],

@@ -11,7 +11,6 @@ given duration), then submit-to-rendered-reply times in headless Chromium.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -22,14 +21,13 @@ import time
 import urllib.request
 from pathlib import Path
 
-from .common import percentile, print_table, write_result
+from .common import devset_conversations, percentile, print_table, write_result
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def conversations() -> list[list[str]]:
-    dev = json.loads((REPO / "bench" / "devset.json").read_text())
-    return [[q["message"]] for q in dev["questions"]] + [c["messages"] for c in dev["conversations"]]
+    return devset_conversations(off_topic=False)
 
 
 def start_app(env: dict, port: int) -> tuple[subprocess.Popen, float]:

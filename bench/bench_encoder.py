@@ -16,7 +16,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 
 from assistant.chunking import chunk_answer
 from assistant.corpus import read_corpus

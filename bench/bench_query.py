@@ -20,16 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import peak_rss_mib, percentile, print_table, write_result
+from .common import devset_conversations, peak_rss_mib, percentile, print_table, write_result
 
 WORK = Path("bench/work")
 
 
 def questions(n: int, seed: int = 11) -> list[list[str]]:
     """Dev-set messages and conversations, plus patient-style variations, n in all."""
-    dev = json.loads(Path("bench/devset.json").read_text())
-    base = [[q["message"]] for q in dev["questions"]] + [c["messages"] for c in dev["conversations"]]
-    base += [[m] for m in dev["off_topic"]]
+    base = devset_conversations()
     rng = random.Random(seed)
     extras = ["after two weeks", "on the left side", "three days ago", "is this normal", "my friend says",
               "I am worried", "first time", "with Dysport", "and filler", "near the eye"]

@@ -9,7 +9,6 @@ development set's messages repeated to --queries, one conversation at a time.
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 import tempfile
 import time
@@ -20,16 +19,7 @@ from assistant.embedding import SentenceTransformerEmbedder
 from assistant.service import Assistant, ingest
 from assistant.settings import Settings
 
-from .common import peak_rss_mib, percentile, print_table, write_result
-
-
-def devset_conversations() -> list[list[str]]:
-    dev = json.loads(Path("bench/devset.json").read_text())
-    return (
-        [[q["message"]] for q in dev["questions"]]
-        + [c["messages"] for c in dev["conversations"]]
-        + [[m] for m in dev["off_topic"]]
-    )
+from .common import devset_conversations, peak_rss_mib, percentile, print_table, write_result
 
 
 def main() -> None:

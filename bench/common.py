@@ -12,6 +12,16 @@ from pathlib import Path
 RESULTS = Path("bench/results")
 
 
+DEVSET = Path(__file__).resolve().parent / "devset.json"
+
+
+def devset_conversations(off_topic: bool = True) -> list[list[str]]:
+    """The development set's messages as conversations: questions, follow-up pairs, off-topic."""
+    dev = json.loads(DEVSET.read_text())
+    conversations = [[q["message"]] for q in dev["questions"]] + [c["messages"] for c in dev["conversations"]]
+    return conversations + ([[m] for m in dev["off_topic"]] if off_topic else [])
+
+
 def machine() -> dict:
     cpu = "unknown"
     try:

@@ -8,7 +8,7 @@ import os
 import numpy as np
 import pytest
 
-from assistant.corpus import corpus_files, corpus_fingerprint, read_corpus
+from assistant.corpus import corpus_files, corpus_fingerprint
 from assistant.errors import IndexIntegrityError
 from assistant.index_store import MANIFEST, build_index, load_index, read_manifest
 from assistant.lexical_index import LexicalIndex
