@@ -28,8 +28,9 @@ REFERRING_PHRASES = re.compile(r"^\s*(?:and|but|so|or|what about|how about|what 
 # A message with more content words than this is a question of its own even if it says
 # "it" ("Can Botox in the forehead make my eyelid droop, and how long will it last?").
 FOLLOWUP_MAX_CONTENT_TERMS = 5
-# A message this bare ("why?", "how long?") cannot be searched alone.
-STANDALONE_MIN_CONTENT_TERMS = 2
+# A message this bare ("why?", "how many weeks?", "which muscle was hit?") cannot be
+# searched alone: it names no subject of its own, only what it asks about it.
+STANDALONE_MIN_CONTENT_TERMS = 3
 
 # Recency: the current message weighs 1, each earlier turn this much less; the message
 # that set the topic never drops below the floor, so a chain of follow-ups keeps it.
@@ -52,14 +53,16 @@ def is_followup(message: str, known_term: Callable[[str], bool]) -> bool:
     if is_topic_change(message):
         return False
     terms = content_terms(message)
+    words = {w.lower() for w in WORD_RE.findall(message.lower())}
+    points_back = bool(words & REFERRING_WORDS)
     # Content words the corpus has never seen ("car", "insurance") mark a new subject
-    # even when phrased as a follow-up ("what about car insurance?").
-    if terms and not any(known_term(t) for t in terms):
+    # even when phrased as a follow-up ("what about car insurance?"), unless the message
+    # points back at the topic ("will it fix itself?": "fix" is simply not a corpus word).
+    if terms and not points_back and not any(known_term(t) for t in terms):
         return False
     if len(terms) < STANDALONE_MIN_CONTENT_TERMS:
         return True
-    words = {w.lower() for w in WORD_RE.findall(message.lower())}
-    refers = bool(words & REFERRING_WORDS) or bool(REFERRING_PHRASES.match(message))
+    refers = points_back or bool(REFERRING_PHRASES.match(message))
     return refers and len(terms) <= FOLLOWUP_MAX_CONTENT_TERMS
 
 

@@ -43,6 +43,11 @@ class LexicalIndex:
     def knows(self, term: str) -> bool:
         return term in self._vocab
 
+    def document_share(self, term: str) -> float:
+        """Share of the documents that contain term (0 for unseen terms)."""
+        tid = self._vocab.get(term)
+        return int(self._doc_freq[tid]) / self._num_docs if tid is not None and self._num_docs else 0.0
+
     def idf(self, term: str) -> float:
         """Inverse document frequency; unseen terms get the highest (they are the rarest)."""
         tid = self._vocab.get(term)

@@ -13,6 +13,7 @@ from .fusion import FusionMode, fuse
 from .index_store import CorpusIndex
 from .models import Hit, SearchQuery
 from .terms import content_terms
+from .vocabulary import expansion_terms
 
 # Candidates taken from each ranked list (passages by vectors, passages by BM25). Far more
 # than the k shown, so fusion can promote an answer that only one list ranks highly.
@@ -29,6 +30,12 @@ SENTENCE_WEIGHT = 2 / 7
 QUESTION_WEIGHT = 1 / 7
 # Lexical evidence: the answer's best passage, and its thread's question.
 LEXICAL_QUESTION_WEIGHT = 0.25
+# A synonym from the patient vocabulary (vocabulary.py) counts as the word itself, as in
+# a search engine's synonym filter ("jaw" finds "masseter" as readily as "masseter" does).
+SYNONYM_WEIGHT = 1.0
+# A word in more than this share of the passages is the corpus's background ("Botox" in a
+# corpus of Botox questions); it is not expanded with synonyms.
+BACKGROUND_SHARE = 0.6
 
 # Semantic evidence below which an answer is not about the query at all (it is then not
 # quoted; with no answer left, the reply abstains). On the development set the best
@@ -72,13 +79,14 @@ class Retriever:
         idx = self.index
         qv = self.query_vector(query)
         terms = content_terms(query.text)
+        synonyms = expansion_terms(query.text, lambda t: idx.passage_lexical.document_share(t) > BACKGROUND_SHARE)
 
         # Ranked lists of passages, and of threads by their patient question.
         _, dense_ids = vector_index.search(idx.passage_vectors, qv, CANDIDATES_PER_LIST)
-        lex_all = idx.passage_lexical.scores(terms)
+        lex_all = _lexical_scores(idx.passage_lexical, terms, synonyms)
         lex_ids = _top(lex_all, CANDIDATES_PER_LIST)
         _, q_dense_ids = vector_index.search(idx.question_vectors, qv, QUESTION_CANDIDATES)
-        q_lex_all = idx.question_lexical.scores(terms)
+        q_lex_all = _lexical_scores(idx.question_lexical, terms, synonyms)
         q_lex_ids = _top(q_lex_all, QUESTION_CANDIDATES)
 
         rows = idx.passage_rows
@@ -147,6 +155,11 @@ class Retriever:
             if len(hits) == k:
                 break
         return RetrievalResult(hits, best_relevance)
+
+
+def _lexical_scores(index, terms: list[str], synonyms: list[str]) -> np.ndarray:
+    scores = index.scores(terms)
+    return scores + SYNONYM_WEIGHT * index.scores(synonyms) if synonyms else scores
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:

@@ -11,7 +11,7 @@ from bm25s.stopwords import STOPWORDS_EN
 WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 # bm25s's English list plus question words and fillers that carry no topic.
 STOPWORDS = frozenset(STOPWORDS_EN) | frozenset(
-    """i me my myself we our you your he she him her it its they them their what which who whom
+    """i me my myself we our you your yourself he she him her it its itself they them their themselves what which who whom
     this that these those am is are was were be been being have has had having do does did doing
     would should could can will shall may might must just so than too very s t don now also
     about get got go going want know think any anything some something there here how when why
@@ -25,7 +25,7 @@ _stemmer = Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """Snowball, plus two conflations it misses in this domain's words: British and
     American spellings ("paralysed"/"paralyzed") and a final y/i ("paralysis" ->
     "paralysi" vs "paralysed" -> "paralys"; "droopy" -> "droopi" vs "droop")."""
@@ -38,4 +38,4 @@ def _stem(word: str) -> str:
 def content_terms(text: str) -> list[str]:
     """The stemmed content words of text, in order (repeats kept)."""
     words = (w.split("'")[0] for w in WORD_RE.findall(text.lower()))
-    return [_stem(w) for w in words if len(w) > 1 and w not in STOPWORDS]
+    return [stem(w) for w in words if len(w) > 1 and w not in STOPWORDS]
