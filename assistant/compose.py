@@ -9,16 +9,16 @@ from . import wording
 from .models import Hit, Quote, SearchQuery, Turn
 from .quoting import choose_span
 from .safety import describes_emergency
-from .terms import content_terms
 
 
 def compose_turn(
-    message: str, query: SearchQuery, hits: list[Hit], idf: Callable[[str], float]
+    message: str, query: SearchQuery, hits: list[Hit], terms: list[str], idf: Callable[[str], float]
 ) -> Turn:
+    """terms: the lexical terms the hits were searched with (synonyms included), which
+    help choose the sentences to quote."""
     notices = []
     if describes_emergency(message):
         notices.append(wording.URGENT_CARE_NOTICE)
-    terms = content_terms(query.text)
     quotes = []
     for hit in hits:
         start, end = choose_span(hit, terms, idf)

@@ -1,4 +1,5 @@
-"""Search quality on the labelled development set (bench/devset.json).
+"""Search quality on a labelled set: bench/devset.json (development: tuned on) or
+bench/heldout.json (held out: written before the last round of ranking work, never tuned on).
 
 Metrics:
 - nDCG@5 with graded gains (2^grade - 1), the ideal ranking taken from all labels;
@@ -125,7 +126,7 @@ def run_evaluation(devset_path: Path, settings: Settings, json_out: Path | None 
     rows, safety = evaluate(assistant, devset)
     margins = relevance_margins(assistant, devset)
     print(
-        f"Development set: {len(devset['questions'])} questions, {len(devset['conversations'])} follow-up "
+        f"{devset_path}: {len(devset['questions'])} questions, {len(devset['conversations'])} follow-up "
         f"conversations, {len(devset['off_topic']) + len(devset['off_topic_conversations'])} off-topic, "
         f"{len(devset['emergencies'])} emergencies; encoder {getattr(assistant.embedder, 'precision', '?')}"
     )

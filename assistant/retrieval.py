@@ -48,6 +48,7 @@ MIN_RELEVANCE = 0.38
 class RetrievalResult:
     hits: list[Hit]  # relevant hits only, best first, at most k
     best_relevance: float  # of any candidate, for diagnostics and evaluation
+    terms: tuple[str, ...] = ()  # the lexical terms searched: the query's own, then synonyms
 
 
 class Retriever:
@@ -93,8 +94,9 @@ class Retriever:
         candidates: set[int] = {int(rows[p, 0]) for p in dense_ids} | {int(rows[p, 0]) for p in lex_ids}
         for t in {*map(int, q_dense_ids), *map(int, q_lex_ids)}:
             candidates.update(range(int(idx.thread_first_answer[t]), int(idx.thread_first_answer[t + 1])))
+        searched_terms = (*terms, *synonyms)
         if not candidates:
-            return RetrievalResult([], 0.0)
+            return RetrievalResult([], 0.0, searched_terms)
         answers = np.array(sorted(candidates))
 
         # Exact evidence for every candidate, whichever list brought it in.
@@ -154,7 +156,7 @@ class Retriever:
             hits.append(Hit(idx.answers[a], thread, idx.chunk(passage), round(score, 6), round(semantic, 6), spans))
             if len(hits) == k:
                 break
-        return RetrievalResult(hits, best_relevance)
+        return RetrievalResult(hits, best_relevance, searched_terms)
 
 
 def _lexical_scores(index, terms: list[str], synonyms: list[str]) -> np.ndarray:

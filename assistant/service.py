@@ -122,5 +122,6 @@ class Assistant:
         return self.converse(messages, last_only=True, **kwargs)[0]
 
     def _answer(self, message, query, k, mode) -> Turn:
-        hits = self.retriever.search(query, k or self.settings.top_k, mode).hits if message else []
-        return compose_turn(message, query, hits, self.index.passage_lexical.idf)
+        result = self.retriever.search(query, k or self.settings.top_k, mode) if message else None
+        hits, terms = (result.hits, list(result.terms)) if result else ([], [])
+        return compose_turn(message, query, hits, terms, self.index.passage_lexical.idf)

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.conversation import is_followup, resolve, strip_topic_change
 
-KNOWN = {"botox", "perman", "lip", "filler", "caus", "long", "wear", "masset", "smile", "exercis", "dysport", "paralys", "eyelid"}
+KNOWN = {"botox", "perman", "muscl", "hit", "mani", "week", "lip", "filler", "caus", "long", "wear", "masset", "smile", "exercis", "dysport", "paralys", "eyelid"}
 
 
 def known(term):
@@ -15,7 +15,18 @@ def known(term):
 
 @pytest.mark.parametrize(
     "message",
-    ["how long will that last?", "could the filler be the cause instead?", "Is it permanent?", "why?", "What about Dysport?"],
+    [
+        "how long will that last?",
+        "could the filler be the cause instead?",
+        "Is it permanent?",
+        "why?",
+        "What about Dysport?",
+        # No pronoun, but too bare to name a subject of its own.
+        "which muscle was hit?",
+        "how many weeks?",
+        # Points back at the topic; "fix" is simply a word the corpus does not use.
+        "will it fix itself?",
+    ],
 )
 def test_messages_leaning_on_the_conversation_are_follow_ups(message):
     assert is_followup(message, known)

@@ -74,11 +74,20 @@ def test_development_set_quality_holds(real_assistant):
     by = {r.system: r for r in rows}
     fused, lexical, dense = by["fused (weighted)"], by["lexical only"], by["dense only"]
     followups = by["fused (weighted) + follow-ups"]
-    assert fused.ndcg5 > lexical.ndcg5 and fused.ndcg5 > dense.ndcg5
+    assert fused.ndcg5 >= 0.80 and fused.ndcg5 > lexical.ndcg5 and fused.ndcg5 > dense.ndcg5
     assert followups.followup_ndcg5 >= 0.80 and followups.followup_ndcg5 > fused.followup_ndcg5
     assert fused.abstention_accuracy == 1.0 and followups.abstention_accuracy == 1.0
     assert followups.false_abstention_rate == 0.0
     assert safety == {"emergency_notice_first": 1.0, "urgent_notice_on_non_emergencies": 0.0}
+
+
+def test_held_out_set_abstains_exactly_on_the_off_topic_messages(real_assistant):
+    # The held-out set is never tuned on; its ranking numbers are reported, not pinned.
+    heldout = json.loads((REPO / "bench" / "heldout.json").read_text())
+    rows, safety = evaluate(real_assistant, heldout)
+    followups = {r.system: r for r in rows}["fused (weighted) + follow-ups"]
+    assert followups.abstention_accuracy == 1.0 and followups.false_abstention_rate == 0.0
+    assert safety["emergency_notice_first"] == 1.0
 
 
 def test_emergency_and_off_topic_with_the_real_model(real_assistant):
