@@ -70,7 +70,7 @@ def measure(size: int, precision: str, n: int) -> dict:
         exact = faiss.IndexFlatIP(index.d)
         exact.add(vectors_of(index, np.arange(index.ntotal)))
         hits = []
-        for messages in conversations[:200]:
+        for messages in conversations:
             query = resolve(messages, assistant.index.passage_lexical.knows)[-1]
             qv = assistant.retriever.query_vector(query)
             _, approx_ids = search(index, qv, 10)
