@@ -1,5 +1,5 @@
 """Search quality on a labelled set: bench/devset.json (development: tuned on) or
-bench/heldout.json (held out: written before the last round of ranking work, never tuned on).
+bench/heldout.json (held out: written before the last round of ranking work, not tuned on).
 
 Metrics:
 - nDCG@5 with graded gains (2^grade - 1), the ideal ranking taken from all labels;

@@ -3,7 +3,7 @@
 Patients write "jaw slimming", "warned", "even out my smile"; physicians answer with
 "masseter", "informed", "asymmetry". BM25 cannot bridge the two and the small embedding
 model bridges them only weakly, so a message that uses one phrase of a group is also
-searched (at a lower weight, see retrieval.py) with the other phrases of that group.
+searched with the other phrases of that group (BM25 only; see retrieval.py).
 This is the consumer-health-vocabulary technique of medical search, kept to aesthetic
 injectables: brand and generic names, lay names of areas and the muscles treated there,
 and the plain words for complications and for what physicians say about them.
@@ -55,7 +55,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("warned", "informed", "advised", "consent"),
     ("antidote", "reverse", "reversal", "undo", "counteract"),
     ("speed up", "faster", "quicker", "sooner", "hasten"),
-    ("wear off", "wears off", "dissipate", "metabolize"),
+    ("wear off", "dissipate", "metabolize"),
     ("permanent", "forever", "irreversible"),
     ("dose", "dosage", "units", "amount"),
     ("off label", "not fda approved", "not approved", "not cleared by the fda"),
