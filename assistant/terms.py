@@ -35,7 +35,11 @@ def stem(word: str) -> str:
     return stem
 
 
+def words(text: str) -> list[str]:
+    """The words of text, lower-cased, possessives and contractions cut ("crow's" -> "crow")."""
+    return [w.split("'")[0] for w in WORD_RE.findall(text.lower())]
+
+
 def content_terms(text: str) -> list[str]:
     """The stemmed content words of text, in order (repeats kept)."""
-    words = (w.split("'")[0] for w in WORD_RE.findall(text.lower()))
-    return [stem(w) for w in words if len(w) > 1 and w not in STOPWORDS]
+    return [stem(w) for w in words(text) if len(w) > 1 and w not in STOPWORDS]

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
-from .terms import WORD_RE, content_terms, stem
+from .terms import content_terms, stem, words
 
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     # Products
@@ -70,7 +70,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
 
 def stemmed_words(text: str) -> tuple[str, ...]:
     """Every word of text, stemmed, stop words kept (phrases like "wear off" need them)."""
-    return tuple(stem(w.split("'")[0]) for w in WORD_RE.findall(text.lower()))
+    return tuple(stem(w) for w in words(text))
 
 
 @lru_cache(maxsize=1)
@@ -81,11 +81,11 @@ def _groups() -> tuple[tuple[tuple[tuple[str, ...], tuple[str, ...]], ...], ...]
 
 def expansion_terms(text: str, is_background: Callable[[str], bool] = lambda term: False) -> list[str]:
     """Content terms of the phrases that mean what text says, minus text's own terms."""
-    words = stemmed_words(text)
+    message = stemmed_words(text)
     own = set(content_terms(text))
     extra: list[str] = []
     for group in _groups():
-        matched = [terms for phrase, terms in group if _contains(words, phrase)]
+        matched = [terms for phrase, terms in group if _contains(message, phrase)]
         if not matched or all(terms and all(map(is_background, terms)) for terms in matched):
             continue
         for _, terms in group:
@@ -93,6 +93,6 @@ def expansion_terms(text: str, is_background: Callable[[str], bool] = lambda ter
     return extra
 
 
-def _contains(words: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
+def _contains(message: tuple[str, ...], phrase: tuple[str, ...]) -> bool:
     n = len(phrase)
-    return n > 0 and any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
+    return n > 0 and any(message[i : i + n] == phrase for i in range(len(message) - n + 1))
