@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .compose import compose_turn
 from .conversation import resolve
-from .corpus import corpus_files, corpus_fingerprint, read_corpus
+from .corpus import CorpusReadResult, corpus_files, corpus_fingerprint, read_corpus
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import IndexIntegrityError
 from .fusion import FusionMode
@@ -49,10 +49,7 @@ def ingest(
     Texts already embedded by the index there (same model) are not encoded again, unless
     force is set: then everything is rebuilt from scratch.
     """
-    result = read_corpus(paths, max_page_bytes=settings.max_page_bytes)
-    for problem in result.problems:
-        log(str(problem))
-    fingerprint = corpus_fingerprint(result.files)
+    result, fingerprint = _read(paths, settings, log)
     if not force:
         try:
             index = load_index(index_dir, embedder, fingerprint)
@@ -60,9 +57,32 @@ def ingest(
             return IngestSummary(index_dir, counts["threads"], counts["answers"], counts["passages"], result.problems, False)
         except IndexIntegrityError:
             pass
+    return _rebuild(result, fingerprint, paths, index_dir, embedder, settings, reuse=not force, log=log)
+
+
+def _read(paths: Sequence[str], settings: Settings, log: Log) -> tuple[CorpusReadResult, str]:
+    """The corpus (its problems logged) and its fingerprint."""
+    result = read_corpus(paths, max_page_bytes=settings.max_page_bytes)
+    for problem in result.problems:
+        log(str(problem))
+    return result, corpus_fingerprint(result.files)
+
+
+def _rebuild(
+    result: CorpusReadResult,
+    fingerprint: str,
+    paths: Sequence[str],
+    index_dir: Path,
+    embedder: Embedder,
+    settings: Settings,
+    *,
+    reuse: bool,
+    log: Log,
+) -> IngestSummary:
+    """Build the index from a read corpus, reusing the previous index's vectors if asked."""
     answers = sum(len(t.answers) for t in result.threads)
     log(f"Indexing {len(result.threads)} threads, {answers} answers into {index_dir} ...")
-    known = {} if force else reusable_vectors(index_dir, embedder)
+    known = reusable_vectors(index_dir, embedder) if reuse else {}
     encoder = ReusingEmbedder(embedder, known) if known else embedder
     manifest = build_index(
         index_dir,
@@ -98,7 +118,8 @@ def open_index(settings: Settings, embedder: Embedder, log: Log = log_to_stderr)
         if not settings.rebuild or not files:
             raise
         log(f"{exc}; rebuilding it from {', '.join(sources)}")
-    ingest(sources, folder, embedder, settings, log=log)
+    # The index was just found unusable: rebuild without checking it again.
+    _rebuild(*_read(sources, settings, log), sources, folder, embedder, settings, reuse=True, log=log)
     return load_index(folder, embedder, fingerprint)
 
 
