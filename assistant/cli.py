@@ -44,8 +44,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fusion", help="dense, lexical, weighted (default) or rrf")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("eval", help="search quality on the labelled development set")
+    p = sub.add_parser("eval", help="search quality and red-flag triage on the labelled sets")
     p.add_argument("--devset", type=Path, default=Path("bench/devset.json"))
+    p.add_argument(
+        "--redflags", type=Path, nargs="*", metavar="FILE",
+        default=[Path("bench/redflags_dev.json"), Path("bench/redflags_heldout.json")],
+        help="red-flag sets to evaluate (none: skip)",
+    )
+    p.add_argument("--skip-search", action="store_true", help="only the red-flag triage")
     p.add_argument("--index-dir", type=Path)
     p.add_argument("--json-out", type=Path, help="also write the results as JSON")
     p.set_defaults(func=cmd_eval)
@@ -132,7 +138,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation import run_evaluation
 
     settings = Settings.from_env(index_dir=args.index_dir)
-    run_evaluation(args.devset, settings, json_out=args.json_out)
+    devset = None if args.skip_search else args.devset
+    run_evaluation(devset, settings, json_out=args.json_out, red_flag_paths=args.redflags)
     return EXIT_OK
 
 

@@ -6,19 +6,23 @@ from collections.abc import Callable
 from dataclasses import asdict
 
 from . import wording
-from .models import Hit, Quote, SearchQuery, Turn
+from .models import Hit, Quote, SearchQuery, Triage, Turn, Urgency
 from .quoting import choose_span
-from .safety import describes_emergency
+
+URGENCY_NOTICES = {Urgency.EMERGENCY: wording.URGENT_CARE_NOTICE, Urgency.SAME_DAY: wording.SAME_DAY_NOTICE}
 
 
 def compose_turn(
-    message: str, query: SearchQuery, hits: list[Hit], terms: list[str], idf: Callable[[str], float]
+    message: str,
+    query: SearchQuery,
+    hits: list[Hit],
+    terms: list[str],
+    idf: Callable[[str], float],
+    triage: Triage = Triage(None),
 ) -> Turn:
     """terms: the lexical terms the hits were searched with (synonyms included), which
-    help choose the sentences to quote."""
-    notices = []
-    if describes_emergency(message):
-        notices.append(wording.URGENT_CARE_NOTICE)
+    help choose the sentences to quote. The urgent notice, if any, comes first."""
+    notices = [URGENCY_NOTICES[triage.urgency]] if triage.urgency else []
     quotes = []
     for hit in hits:
         start, end = choose_span(hit, terms, idf)
@@ -26,8 +30,16 @@ def compose_turn(
     abstained = not quotes
     if abstained:
         notices.append(wording.NO_ANSWER)
-    notices.append(wording.SOURCE_DISCLAIMER)
-    return Turn(message=message, search_query=query, abstained=abstained, notices=tuple(notices), quotes=tuple(quotes))
+    notices.append(_disclaimer(abstained, triage.urgency))
+    return Turn(message, query, abstained, tuple(notices), tuple(quotes), triage)
+
+
+def _disclaimer(abstained: bool, urgency: Urgency | None) -> str:
+    if abstained:
+        return wording.NO_QUOTES_DISCLAIMER
+    if urgency is Urgency.EMERGENCY:
+        return wording.EMERGENCY_DISCLAIMER
+    return wording.SOURCE_DISCLAIMER
 
 
 def turn_to_dict(turn: Turn) -> dict:
@@ -37,6 +49,10 @@ def turn_to_dict(turn: Turn) -> dict:
         "search_query": turn.search_query.text,
         "is_followup": turn.search_query.is_followup,
         "abstained": turn.abstained,
+        # "emergency", "same_day" or None; a program shows notices[0] first and, for an
+        # emergency, keeps the quotes out of the way as the chat does.
+        "urgency": turn.urgency.value if turn.urgency else None,
+        "red_flags": [{**asdict(f), "urgency": f.urgency.value} for f in turn.triage.flags],
         "notices": list(turn.notices),
         "quotes": [
             {

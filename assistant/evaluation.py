@@ -1,5 +1,7 @@
 """Search quality on a labelled set: bench/devset.json (development: tuned on) or
-bench/heldout.json (held out: written before the last round of ranking work, not tuned on).
+bench/heldout.json (held out: written before the last round of ranking work, not tuned on);
+and red-flag triage on bench/redflags_dev.json (tuned on) and bench/redflags_heldout.json
+(written blind by a second author, never tuned on).
 
 Metrics:
 - nDCG@5 with graded gains (2^grade - 1), the ideal ranking taken from all labels;
@@ -7,6 +9,10 @@ Metrics:
 - follow-up nDCG@5: the last turn of each two-turn conversation;
 - abstention accuracy: off-topic messages that get no quote;
 - false-abstention rate: on-topic messages that get no quote.
+
+Red flags, per set: emergency recall (emergencies that get the urgent notice), false-alarm
+rate (other messages that get it), the same for the same-day tier, and the recall of each
+kind of evidence on its own (patterns, semantic similarity).
 """
 
 from __future__ import annotations
@@ -106,6 +112,72 @@ def relevance_margins(assistant, devset: dict) -> dict:
     return {"lowest_on_topic": round(min(on), 4), "highest_off_topic": round(max(off), 4)}
 
 
+@dataclass
+class RedFlagRow:
+    set: str
+    messages: int
+    emergencies: int
+    emergency_recall: float
+    false_alarm_rate: float  # non-emergencies that got the urgent notice
+    same_day_recall: float
+    same_day_false_alarm_rate: float  # messages expected "none" that got the same-day notice
+    pattern_only_recall: float
+    semantic_only_recall: float
+    failures: list[str]
+
+
+def evaluate_red_flags(detector, name: str, messages: list[dict]) -> RedFlagRow:
+    from .models import Urgency
+    from .red_flags import RedFlagDetector
+
+    patterns_only = RedFlagDetector(None)
+    failures = []
+    got, by_pattern, by_semantic = [], [], []
+    for m in messages:
+        triage = detector.assess(m["text"])
+        urgency = triage.urgency.value if triage.urgency else "none"
+        got.append(urgency)
+        by_pattern.append(patterns_only.assess(m["text"]).urgency is Urgency.EMERGENCY)
+        by_semantic.append(any(f.evidence == "semantic" for f in triage.flags))
+        if urgency != m["expected"]:
+            why = "; ".join(f"{f.sign} ({f.evidence}: {f.words!r})" for f in triage.flags) or "no red flag"
+            failures.append(f"expected {m['expected']}, got {urgency} [{m.get('category', '')}]: {m['text']!r} <- {why}")
+    expected = [m["expected"] for m in messages]
+    emergency = [i for i, e in enumerate(expected) if e == "emergency"]
+    other = [i for i, e in enumerate(expected) if e != "emergency"]
+    same_day = [i for i, e in enumerate(expected) if e == "same_day"]
+    none = [i for i, e in enumerate(expected) if e == "none"]
+    return RedFlagRow(
+        set=name,
+        messages=len(messages),
+        emergencies=len(emergency),
+        emergency_recall=_mean(got[i] == "emergency" for i in emergency),
+        false_alarm_rate=_mean(got[i] == "emergency" for i in other),
+        same_day_recall=_mean(got[i] == "same_day" for i in same_day),
+        same_day_false_alarm_rate=_mean(got[i] == "same_day" for i in none),
+        pattern_only_recall=_mean(by_pattern[i] for i in emergency),
+        semantic_only_recall=_mean(by_semantic[i] for i in emergency),
+        failures=failures,
+    )
+
+
+def format_red_flag_table(rows: list[RedFlagRow]) -> str:
+    lines = [
+        "| set | messages | emergencies | emergency recall | false alarms | same-day recall | same-day false alarms "
+        "| patterns alone | semantic alone |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.set} | {r.messages} | {r.emergencies} | {r.emergency_recall:.3f} | {r.false_alarm_rate:.3f} | "
+            f"{r.same_day_recall:.3f} | {r.same_day_false_alarm_rate:.3f} | {r.pattern_only_recall:.3f} | "
+            f"{r.semantic_only_recall:.3f} |"
+        )
+    for r in rows:
+        lines += [f"{r.set}: {f}" for f in r.failures]
+    return "\n".join(lines)
+
+
 def format_table(rows: list[Row]) -> str:
     head = "| system | nDCG@5 | Recall@5 | follow-up nDCG@5 | abstention accuracy | false-abstention rate |"
     lines = [head, "|---|---|---|---|---|---|"]
@@ -117,30 +189,41 @@ def format_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def run_evaluation(devset_path: Path, settings: Settings, json_out: Path | None = None, assistant=None) -> dict:
+def run_evaluation(
+    devset_path: Path | None,
+    settings: Settings,
+    json_out: Path | None = None,
+    assistant=None,
+    red_flag_paths: list[Path] = (),
+) -> dict:
+    """Search quality on devset_path (None: skip it) and red-flag triage on each of red_flag_paths."""
     from .service import Assistant
 
-    devset = json.loads(devset_path.read_text(encoding="utf-8"))
     assistant = assistant or Assistant(settings)
     started = time.perf_counter()
-    rows, safety = evaluate(assistant, devset)
-    margins = relevance_margins(assistant, devset)
-    print(
-        f"{devset_path}: {len(devset['questions'])} questions, {len(devset['conversations'])} follow-up "
-        f"conversations, {len(devset['off_topic']) + len(devset['off_topic_conversations'])} off-topic, "
-        f"{len(devset['emergencies'])} emergencies; encoder {getattr(assistant.embedder, 'precision', '?')}"
-    )
-    print(format_table(rows))
-    print(f"Safety: {json.dumps(safety)}")
-    print(f"Relevance margins (dense cosine evidence): {json.dumps(margins)}")
+    result = {"machine": platform.platform(), "precision": getattr(assistant.embedder, "precision", None)}
+    if devset_path is not None:
+        devset = json.loads(devset_path.read_text(encoding="utf-8"))
+        rows, safety = evaluate(assistant, devset)
+        margins = relevance_margins(assistant, devset)
+        print(
+            f"{devset_path}: {len(devset['questions'])} questions, {len(devset['conversations'])} follow-up "
+            f"conversations, {len(devset['off_topic']) + len(devset['off_topic_conversations'])} off-topic, "
+            f"{len(devset['emergencies'])} emergencies; encoder {result['precision'] or '?'}"
+        )
+        print(format_table(rows))
+        print(f"Safety: {json.dumps(safety)}")
+        print(f"Relevance margins (dense cosine evidence): {json.dumps(margins)}")
+        result.update(rows=[asdict(r) for r in rows], safety=safety, margins=margins)
+    red_flag_rows = [
+        evaluate_red_flags(assistant.red_flags, str(path), json.loads(path.read_text(encoding="utf-8"))["messages"])
+        for path in red_flag_paths
+    ]
+    if red_flag_rows:
+        print("Red-flag triage:")
+        print(format_red_flag_table(red_flag_rows))
+        result["red_flags"] = [asdict(r) for r in red_flag_rows]
     print(f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
-    result = {
-        "machine": platform.platform(),
-        "precision": getattr(assistant.embedder, "precision", None),
-        "rows": [asdict(r) for r in rows],
-        "safety": safety,
-        "margins": margins,
-    }
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(result, indent=2))

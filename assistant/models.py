@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,33 @@ class Quote:
         return self.end < len(self.answer.text)
 
 
+class Urgency(str, Enum):
+    """How soon a message says the patient needs care (red_flags.py)."""
+
+    EMERGENCY = "emergency"  # call emergency services now
+    SAME_DAY = "same_day"  # contact the clinic that treated you today
+
+    @property
+    def rank(self) -> int:
+        return 2 if self is Urgency.EMERGENCY else 1
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """One sign of urgency recognised in a message."""
+
+    urgency: Urgency
+    sign: str  # what was recognised, e.g. "trouble swallowing"
+    evidence: str  # "pattern" or "semantic"
+    words: str  # the words of the message that showed it
+
+
+@dataclass(frozen=True)
+class Triage:
+    urgency: Urgency | None  # the most urgent of the flags; None: no red flag
+    flags: tuple[RedFlag, ...] = ()
+
+
 @dataclass(frozen=True)
 class Turn:
     """The reply to one message: fixed notices and quotes, nothing else."""
@@ -119,5 +147,10 @@ class Turn:
     message: str
     search_query: SearchQuery
     abstained: bool
-    notices: tuple[str, ...]
+    notices: tuple[str, ...]  # urgent notice first when there is one; the disclaimer last
     quotes: tuple[Quote, ...]
+    triage: Triage = Triage(None)
+
+    @property
+    def urgency(self) -> Urgency | None:
+        return self.triage.urgency

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from . import wording
-from .models import Author, Quote, Turn
+from .models import Author, Quote, Turn, Urgency
 
 
 def attribution_line(author: Author) -> str:
@@ -29,10 +29,13 @@ def quote_display_text(quote: Quote) -> str:
 
 
 def turn_to_text(turn: Turn, width: int = 88) -> str:
-    lines = [f"{wording.SEARCHED_FOR} {turn.search_query.text}", ""]
+    """Notices first (an urgent one leads), then the quotes, the disclaimer, what was searched."""
+    lines = []
     disclaimer = turn.notices[-1]
     for notice in turn.notices[:-1]:
         lines += [*textwrap.wrap(notice, width), ""]
+    if turn.urgency is Urgency.EMERGENCY and turn.quotes:
+        lines += [*textwrap.wrap(wording.OTHER_CASES.format(n=len(turn.quotes)), width), ""]
     for n, quote in enumerate(turn.quotes, start=1):
         body = quote_display_text(quote)
         wrapped = []
@@ -44,5 +47,5 @@ def turn_to_text(turn: Turn, width: int = 88) -> str:
         lines.append(f"    \u2014 {attribution_line(quote.answer.author)}")
         lines.append(f"    {wording.ANSWERED_QUESTION} {quote.thread.title} [{quote.answer.id}]")
         lines.append("")
-    lines += textwrap.wrap(disclaimer, width)
+    lines += [*textwrap.wrap(disclaimer, width), "", f"{wording.SEARCHED_FOR} {turn.search_query.text}"]
     return "\n".join(lines)

@@ -14,7 +14,8 @@ from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import IndexIntegrityError
 from .fusion import FusionMode
 from .index_store import CorpusIndex, ReusingEmbedder, build_index, load_index, read_manifest, reusable_vectors
-from .models import Problem, Turn
+from .models import Problem, SearchQuery, Triage, Turn
+from .red_flags import RedFlagDetector
 from .retrieval import Retriever
 from .settings import Settings
 
@@ -129,6 +130,7 @@ class Assistant:
         self.embedder = embedder or SentenceTransformerEmbedder(settings.precision, settings.threads)
         self.index = open_index(settings, self.embedder, log)
         self.retriever = Retriever(self.index, self.embedder, FusionMode.parse(settings.fusion))
+        self.red_flags = RedFlagDetector(self.embedder)
 
     def converse(
         self, messages: Sequence[str], *, k: int | None = None, mode: FusionMode | None = None, last_only: bool = False
@@ -142,7 +144,14 @@ class Assistant:
     def reply(self, messages: Sequence[str], **kwargs) -> Turn:
         return self.converse(messages, last_only=True, **kwargs)[0]
 
+    def triage(self, message: str, query: SearchQuery) -> Triage:
+        """Red flags of the message; a follow-up ("is that normal?") keeps those of the
+        messages it is read with, so the urgent notice does not vanish from the reply."""
+        texts = [text for text, _ in query.parts] if query.is_followup else [message]
+        return self.red_flags.assess(*texts)
+
     def _answer(self, message, query, k, mode) -> Turn:
         result = self.retriever.search(query, k or self.settings.top_k, mode) if message else None
         hits, terms = (result.hits, list(result.terms)) if result else ([], [])
-        return compose_turn(message, query, hits, terms, self.index.passage_lexical.idf)
+        triage = self.triage(message, query) if message else Triage(None)
+        return compose_turn(message, query, hits, terms, self.index.passage_lexical.idf, triage)

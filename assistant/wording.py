@@ -6,11 +6,32 @@ SOURCE_DISCLAIMER = (
     "physician before acting on them."
 )
 
-URGENT_CARE_NOTICE = (
-    "Trouble breathing, swallowing or speaking, double vision, or weakness that spreads can "
-    "be signs of a serious reaction. Call 911 or your local emergency number, or go to the "
-    "nearest emergency department, now."
+# Every reply ends with one of these: the one that fits what the reply holds.
+EMERGENCY_DISCLAIMER = (
+    "The physicians' answers in this reply were written for other patients' questions, not for an "
+    "emergency like the one you describe. Get urgent care first; they are not advice about your case."
 )
+NO_QUOTES_DISCLAIMER = (
+    "This assistant only quotes physicians' answers from a public Q&A collection; it cannot advise "
+    "you about your case. Please ask your own physician."
+)
+
+# The first thing of a reply to a message that describes an emergency (DESIGN §6.4) ...
+URGENT_CARE_NOTICE = (
+    "Call 911 or your local emergency number now, or go to the nearest emergency department. "
+    "What you describe can be a sign of a serious reaction: trouble breathing, swallowing or "
+    "speaking, changes in vision, weakness that spreads, swelling of the throat or tongue, or skin "
+    "turning white or blue after filler. Do not wait for an answer here."
+)
+# ... and to one that describes signs of infection after an injection.
+SAME_DAY_NOTICE = (
+    "Contact the clinic that treated you today. Fever, chills, redness that spreads, warmth or pus "
+    "after an injection can be signs of infection, which needs a doctor's care the same day; if you "
+    "cannot reach the clinic, see a doctor or an urgent care centre today."
+)
+# Under an emergency notice the quotes are folded away behind this control (in the
+# terminal: a heading).
+OTHER_CASES = "Physicians' answers to other patients' questions ({n}), not about an emergency like yours"
 
 NO_ANSWER = (
     "No physician answer in this collection addresses that question. The collection covers "

@@ -59,6 +59,10 @@ def fake_assistant(fake_settings, fake_embedder):
     # Hashed word overlap: on-topic questions score 0.3-0.7 against the corpus, off-topic
     # ones (sharing a stray word such as "change") stay under 0.15.
     assistant.retriever.min_relevance = 0.25
+    # The semantic red-flag threshold is set for the real model; the fake one gets the patterns.
+    from assistant.red_flags import RedFlagDetector
+
+    assistant.red_flags = RedFlagDetector(None)
     return assistant
 
 

@@ -74,6 +74,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 chatbot = gr.Chatbot(
                     label=wording.CONVERSATION_LABEL,
                     height=560,
+                    autoscroll=False,  # each new reply is shown from its start (html.SCROLL_TO_NEW_REPLY_JS)
                     render_markdown=False,  # corpus text is escaped HTML, never Markdown
                     sanitize_html=True,
                     allow_tags=False,

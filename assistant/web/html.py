@@ -21,17 +21,25 @@ def user_message_html(message: str) -> str:
     return f'<div class="pa-user">{esc(message)}</div>'
 
 
+NOTICE_CLASSES = {wording.URGENT_CARE_NOTICE: "pa-urgent", wording.SAME_DAY_NOTICE: "pa-same-day"}
+
+
 def reply_html(turn: dict) -> str:
-    """One assistant reply: notices, quote cards, disclaimer, the query searched (small print)."""
+    """One assistant reply: notices (an urgent one first), quote cards, disclaimer, the query
+    searched (small print). Under an emergency notice the cards are folded away behind a
+    control saying they are other patients' cases, so nothing reassuring is read first."""
     notices = turn["notices"]
     disclaimer = notices[-1]
-    parts = ['<div class="pa-reply">']
+    parts = [f'<div class="pa-reply" data-urgency="{esc(turn.get("urgency") or "")}">']
     for notice in notices[:-1]:
-        css = "pa-urgent" if notice == wording.URGENT_CARE_NOTICE else "pa-notice"
-        role = ' role="alert"' if css == "pa-urgent" else ""
+        css = NOTICE_CLASSES.get(notice, "pa-notice")
+        role = ' role="alert"' if css != "pa-notice" else ""
         parts.append(f'<div class="{css}"{role}>{esc(notice)}</div>')
-    for n, quote in enumerate(turn["quotes"], start=1):
-        parts.append(_quote_card(n, quote))
+    cards = [_quote_card(n, quote) for n, quote in enumerate(turn["quotes"], start=1)]
+    if cards and turn.get("urgency") == "emergency":
+        summary = esc(wording.OTHER_CASES.format(n=len(cards)))
+        cards = [f'<details class="pa-other-cases"><summary>{summary}</summary>{"".join(cards)}</details>']
+    parts += cards
     parts.append(f'<div class="pa-disclaimer">{esc(disclaimer)}</div>')
     parts.append(f'<div class="pa-searched">{esc(wording.SEARCHED_FOR)} {esc(turn["search_query"])}</div>')
     parts.append("</div>")
@@ -112,20 +120,49 @@ def _page_answer(answer: Answer, highlighted: bool) -> str:
     )
 
 
+# Every colour set here is set for both schemes (Gradio marks dark mode with a .dark
+# ancestor), text and background together, so no pair depends on the theme's defaults.
 CSS = """
 .pa-reply { display: flex; flex-direction: column; gap: .6em; }
-.pa-urgent { background: #fde8e8; border-left: 4px solid #c81e1e; padding: .6em .8em; font-weight: 600; }
-.pa-notice { background: #f3f4f6; border-left: 4px solid #6b7280; padding: .6em .8em; }
+.pa-urgent, .pa-same-day, .pa-notice { padding: .6em .8em; border-left: 4px solid; border-radius: 4px; }
+.pa-urgent { background: #fde8e8; color: #7f1d1d; border-color: #c81e1e; font-weight: 600; font-size: 1.05em; }
+.dark .pa-urgent { background: #450a0a; color: #fee2e2; border-color: #f87171; }
+.pa-same-day { background: #fff7ed; color: #7c2d12; border-color: #ea580c; font-weight: 600; }
+.dark .pa-same-day { background: #431407; color: #ffedd5; border-color: #fb923c; }
+.pa-notice { background: #f3f4f6; color: #111827; border-color: #6b7280; }
+.dark .pa-notice { background: #1f2937; color: #f3f4f6; border-color: #9ca3af; }
+.pa-other-cases > summary { cursor: pointer; font-weight: 600; padding: .4em .6em; border: 1px solid #6b7280; border-radius: 6px; }
+.pa-other-cases[open] > summary { margin-bottom: .6em; }
+.pa-other-cases .pa-card + .pa-card { margin-top: .6em; }
 .pa-card { border: 1px solid #d1d5db; border-radius: 8px; padding: .6em .8em; }
+.dark .pa-card { border-color: #4b5563; }
 .pa-cite { font-weight: 700; color: #1d4ed8; }
+.dark .pa-cite { color: #93c5fd; }
 .pa-quote { margin: .3em 0; font-style: italic; white-space: pre-wrap; }
 .pa-author { font-size: .92em; }
 .pa-for, .pa-searched, .pa-disclaimer { font-size: .8em; color: #4b5563; }
+.dark .pa-for, .dark .pa-searched, .dark .pa-disclaimer { color: #d1d5db; }
 .pa-user { white-space: pre-wrap; }
 .pa-source { border-bottom: 1px solid #e5e7eb; padding: .8em 0; }
 .pa-answer-full, .pa-answer-text, .pa-question { white-space: pre-wrap; margin: .4em 0; }
-.pa-answer-full mark { background: #fef08a; }
+.pa-answer-full mark { background: #fef08a; color: #111827; }
+.dark .pa-answer-full mark { background: #854d0e; color: #fefce8; }
 .pa-page-answer { border-top: 1px dashed #d1d5db; padding: .5em 0; }
-.pa-cited { background: #fefce8; }
+.pa-cited { background: #fefce8; color: #111827; }
+.dark .pa-cited { background: #422006; color: #fefce8; }
 .pa-headline { font-weight: 600; }
+"""
+
+# Each new reply is shown from its start, not its end: an urgent notice is its first
+# line, and otherwise the best quote is. Gradio's own autoscroll (to the bottom) is off.
+SCROLL_TO_NEW_REPLY_JS = """
+() => {
+  let seen = 0;
+  const show = () => {
+    const replies = document.querySelectorAll('#chat .pa-reply');
+    if (replies.length > seen) replies[replies.length - 1].scrollIntoView({block: 'start'});
+    seen = replies.length;
+  };
+  new MutationObserver(show).observe(document.body, {childList: true, subtree: true});
+}
 """

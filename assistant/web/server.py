@@ -15,7 +15,7 @@ def serve(settings: Settings) -> None:
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     from ..service import Assistant
     from .app import build_app
-    from .html import CSS
+    from .html import CSS, SCROLL_TO_NEW_REPLY_JS
 
     # One compute thread per concurrent reply: more threads than cores multiply latency.
     threads = settings.threads or max(1, (os.cpu_count() or 1) // settings.concurrency)
@@ -30,6 +30,7 @@ def serve(settings: Settings) -> None:
         prevent_thread_lock=True,
         quiet=True,
         css=CSS,
+        js=SCROLL_TO_NEW_REPLY_JS,
         footer_links=["api"],
         enable_monitoring=False,
     )
