@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from assistant import wording
 from assistant.fusion import FusionMode
+from assistant.models import Urgency
 
 from .conftest import PAGE_IDS
 
@@ -23,8 +24,17 @@ def check_invariants(assistant, turn):
         assert quote.answer.id not in seen  # one quote per answer
         seen.add(quote.answer.id)
     assert [q.score for q in turn.quotes] == sorted((q.score for q in turn.quotes), reverse=True)
-    assert turn.notices[-1] == wording.SOURCE_DISCLAIMER
-    assert set(turn.notices) <= {wording.SOURCE_DISCLAIMER, wording.URGENT_CARE_NOTICE, wording.NO_ANSWER}
+    if turn.abstained:
+        disclaimer = wording.NO_QUOTES_DISCLAIMER
+    elif turn.urgency is Urgency.EMERGENCY:
+        disclaimer = wording.EMERGENCY_DISCLAIMER
+    else:
+        disclaimer = wording.SOURCE_DISCLAIMER
+    assert turn.notices[-1] == disclaimer
+    urgent = {Urgency.EMERGENCY: wording.URGENT_CARE_NOTICE, Urgency.SAME_DAY: wording.SAME_DAY_NOTICE}
+    if turn.urgency:
+        assert turn.notices[0] == urgent[turn.urgency]  # the urgent notice leads the reply
+    assert set(turn.notices) <= {disclaimer, wording.NO_ANSWER, *urgent.values()}
 
 
 @pytest.mark.parametrize("mode", list(FusionMode))
@@ -42,7 +52,8 @@ def test_masseter_question_finds_the_masseter_thread_first(fake_assistant):
 def test_off_topic_question_abstains_and_quotes_nothing(fake_assistant):
     turn = fake_assistant.reply(["How do I change the oil in my car engine?"])
     assert turn.abstained and turn.quotes == ()
-    assert turn.notices == (wording.NO_ANSWER, wording.SOURCE_DISCLAIMER)
+    # The disclaimer fits a reply that quotes nothing: it does not speak of quoted answers.
+    assert turn.notices == (wording.NO_ANSWER, wording.NO_QUOTES_DISCLAIMER)
 
 
 def test_k_limits_the_number_of_quotes(fake_assistant):
@@ -52,8 +63,9 @@ def test_k_limits_the_number_of_quotes(fake_assistant):
 
 def test_emergency_message_gets_the_urgent_notice_first(fake_assistant):
     turn = fake_assistant.reply(["After Botox I have trouble swallowing and my lip is paralysed"])
+    assert turn.urgency is Urgency.EMERGENCY and turn.quotes
     assert turn.notices[0] == wording.URGENT_CARE_NOTICE
-    assert turn.notices[-1] == wording.SOURCE_DISCLAIMER
+    assert turn.notices[-1] == wording.EMERGENCY_DISCLAIMER
 
 
 def test_empty_message_abstains(fake_assistant):
@@ -72,7 +84,8 @@ def test_follow_up_is_searched_with_the_earlier_turn(fake_assistant):
 
 words = st.sampled_from(
     "botox lip paralysis masseter smile weeks exercise filler radiesse migrate forehead eyelid "
-    "permanent temporary injector muscle car recipe the it how long why <script> ![x](y) 911".split()
+    "permanent temporary injector muscle car recipe the it how long why <script> ![x](y) 911 "
+    "no cannot breathe swallow throat swelling fever pus".split()
 )
 
 

@@ -1,4 +1,4 @@
-"""Chunking, fusion modes, settings, safety wording and metrics."""
+"""Chunking, fusion modes, settings and metrics."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from assistant.errors import SettingsError
 from assistant.evaluation import ndcg_at_k, recall_at_k
 from assistant.fusion import FusionMode, fuse
 from assistant.models import Answer
-from assistant.safety import describes_emergency
 from assistant.settings import Settings
 
 
@@ -65,29 +64,6 @@ def test_settings_from_environment_and_overrides():
 def test_bad_settings_are_refused_with_the_variable_named(env):
     with pytest.raises(SettingsError):
         Settings.from_env(env)
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "I have trouble breathing since my Botox",
-        "it's hard to swallow after the injections",
-        "I can't speak clearly and my words are slurred",
-        "I'm seeing double vision",
-        "the weakness is spreading down my arms",
-        "difficulty swallowing and speaking",
-    ],
-)
-def test_emergency_symptoms_are_recognised(message):
-    assert describes_emergency(message)
-
-
-@pytest.mark.parametrize(
-    "message",
-    ["Will my lip paralysis go away?", "my smile is crooked", "can Botox migrate to my eyelid?", "how long until it wears off?"],
-)
-def test_ordinary_questions_are_not_emergencies(message):
-    assert not describes_emergency(message)
 
 
 def test_ndcg_and_recall_by_hand():
