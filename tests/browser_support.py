@@ -85,3 +85,61 @@ class RunningApp:
 
 def launch_browser(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+SCREENS = {"desktop": {"width": 1400, "height": 1000}, "phone": {"width": 390, "height": 844}}
+
+
+def new_page(browser, url: str, screen: str, scheme: str):
+    """A page as a person sees it: a desktop window or a 390x844 phone, light or dark scheme."""
+    phone = screen == "phone"
+    context = browser.new_context(
+        viewport=SCREENS[screen], color_scheme=scheme, is_mobile=phone, has_touch=phone, device_scale_factor=2 if phone else 1
+    )
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector("#message textarea", timeout=60_000)
+    return page
+
+
+# Whether an element is really seen: inside the viewport and inside every scrolling box
+# around it (the chat scrolls inside the page), and not covered by anything else at its
+# top-left, centre and bottom-left.
+IN_VIEW_JS = """
+e => {
+  const r = e.getBoundingClientRect();
+  if (r.height === 0 || r.top < 0 || r.bottom > innerHeight || r.left < 0 || r.right > innerWidth) return false;
+  for (let a = e.parentElement; a; a = a.parentElement) {
+    const s = getComputedStyle(a);
+    if (/(auto|scroll|hidden)/.test(s.overflowY)) {
+      const b = a.getBoundingClientRect();
+      if (r.top < b.top - 1 || r.bottom > b.bottom + 1) return false;
+    }
+  }
+  const points = [[r.left + 4, r.top + 4], [(r.left + r.right) / 2, (r.top + r.bottom) / 2], [r.left + 4, r.bottom - 4]];
+  return points.every(([x, y]) => { const hit = document.elementFromPoint(x, y); return hit && (hit === e || e.contains(hit)); });
+}
+"""
+
+# WCAG 2 contrast ratio between an element's computed text colour and the background
+# actually behind it (semi-transparent backgrounds composited over their ancestors').
+CONTRAST_JS = """
+e => {
+  const parse = c => { const m = c.match(/[\\d.]+/g).map(Number); return {r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1}; };
+  const over = (top, bottom) => ({r: top.r * top.a + bottom.r * (1 - top.a), g: top.g * top.a + bottom.g * (1 - top.a),
+                                  b: top.b * top.a + bottom.b * (1 - top.a), a: 1});
+  const layers = [];
+  for (let a = e; a; a = a.parentElement) {
+    const bg = parse(getComputedStyle(a).backgroundColor);
+    if (bg.a > 0) layers.push(bg);
+    if (bg.a >= 1) break;
+  }
+  let bg = {r: 255, g: 255, b: 255, a: 1};
+  for (const layer of layers.reverse()) bg = over(layer, bg);
+  const fg = over(parse(getComputedStyle(e).color), bg);
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+                     return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+  const [l1, l2] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  return (l1 + 0.05) / (l2 + 0.05);
+}
+"""

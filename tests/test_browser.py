@@ -10,7 +10,15 @@ import pytest
 
 from assistant import wording
 
-from .browser_support import SCREENSHOTS, RunningApp, launch_browser, require_chromium
+from .browser_support import (
+    CONTRAST_JS,
+    IN_VIEW_JS,
+    SCREENSHOTS,
+    RunningApp,
+    launch_browser,
+    new_page,
+    require_chromium,
+)
 from .conftest import CORPUS, REPO
 
 pytestmark = pytest.mark.browser
@@ -45,6 +53,78 @@ def ask(page, message: str, replies_before: int):
         "n => document.querySelectorAll('#chat .pa-reply').length > n", arg=replies_before, timeout=60_000
     )
     return page.locator("#chat .pa-reply").nth(replies_before)
+
+
+EMERGENCY = "I had Botox yesterday and now I have trouble swallowing and breathing, will it go away?"
+WCAG_AA = 4.5  # minimum contrast for body text
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = launch_browser(p)
+        yield browser
+        browser.close()
+
+
+def settled(page, reply):
+    """The reply as shown once the chat has finished scrolling to it."""
+    page.wait_for_function("e => e.getBoundingClientRect().top >= 0", arg=reply.element_handle(), timeout=5_000)
+    page.wait_for_timeout(300)
+    return reply
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_emergency_notice_is_the_first_thing_in_view_and_readable(browser, running_app, screen, scheme):
+    page = new_page(browser, running_app.url, screen, scheme)
+    ask(page, "Will my lip paralysis from Botox go away?", 0)  # a long reply before it, to scroll past
+    reply = settled(page, ask(page, EMERGENCY, 1))
+    page.screenshot(path=str(SCREENSHOTS / f"emergency-{screen}-{scheme}.png"))
+
+    notice = reply.locator(":scope > :first-child")
+    assert notice.inner_text() == wording.URGENT_CARE_NOTICE
+    assert notice.evaluate(IN_VIEW_JS), "the urgent notice is not in view when the reply arrives"
+    assert notice.evaluate(CONTRAST_JS) >= WCAG_AA
+    # Nothing reassuring is read before it: the quotes are folded away behind a control
+    # that says they are other patients' cases.
+    control = reply.locator(".pa-other-cases > summary")
+    cards = reply.locator(".pa-card")
+    assert control.inner_text().strip() == wording.OTHER_CASES.format(n=cards.count())
+    assert cards.count() >= 1 and not any(cards.nth(i).is_visible() for i in range(cards.count()))
+    assert control.evaluate(CONTRAST_JS) >= WCAG_AA
+    assert reply.locator(".pa-disclaimer").inner_text() == wording.EMERGENCY_DISCLAIMER
+    # The sources panel leads with the notice too and keeps the answers folded.
+    sources = page.locator("#sources .pa-sources")
+    assert sources.locator(":scope > .pa-urgent").inner_text() == wording.URGENT_CARE_NOTICE
+    assert not page.locator("#sources .pa-source").first.is_visible()
+
+    control.click()
+    assert cards.first.is_visible()
+    page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_ordinary_reply_shows_its_first_quote_in_view_and_readable(browser, running_app, screen, scheme):
+    page = new_page(browser, running_app.url, screen, scheme)
+    ask(page, "Will my lip paralysis from Botox go away?", 0)
+    reply = settled(page, ask(page, "Can Botox in my forehead spread to my upper lip?", 1))
+    page.screenshot(path=str(SCREENSHOTS / f"ordinary-{screen}-{scheme}.png"))
+
+    assert reply.locator(".pa-urgent").count() == 0 and reply.locator(".pa-other-cases").count() == 0
+    card = reply.locator(".pa-card").first
+    # The chat shows the start of the new reply, not its end: the best quote is in view.
+    assert card.locator(".pa-cite").evaluate(IN_VIEW_JS) and card.locator(".pa-quote").evaluate(IN_VIEW_JS)
+    for part in (".pa-quote", ".pa-author", ".pa-for", ".pa-cite"):
+        assert card.locator(part).evaluate(CONTRAST_JS) >= WCAG_AA, part
+    for part in (".pa-disclaimer", ".pa-searched"):
+        assert reply.locator(part).evaluate(CONTRAST_JS) >= WCAG_AA, part
+    page.context.close()
 
 
 def test_conversation_with_sources_follow_up_and_abstention(page):

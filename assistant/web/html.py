@@ -75,6 +75,10 @@ def sources_html(turn: dict | None, reply_number: int | None, threads: dict[str,
         empty = wording.NO_SOURCES_FOR_REPLY.format(n=reply_number) if turn else wording.NO_SOURCES
         return f'<div class="pa-sources"><p class="pa-empty">{esc(empty)}</p></div>'
     parts = [f'<div class="pa-sources"><h3>{esc(wording.SOURCES_TITLE)} [{reply_number}]</h3>']
+    emergency = turn.get("urgency") == "emergency"
+    if emergency:  # as in the reply: the notice first, the other patients' cases folded away
+        parts.append(f'<div class="pa-urgent" role="alert">{esc(wording.URGENT_CARE_NOTICE)}</div>')
+        parts.append(f'<details class="pa-other-cases"><summary>{esc(wording.OTHER_CASES.format(n=len(turn["quotes"])))}</summary>')
     for n, quote in enumerate(turn["quotes"], start=1):
         thread = threads[quote["thread_id"]]
         answer = next(a for a in thread.answers if a.id == quote["answer_id"])
@@ -89,7 +93,7 @@ def sources_html(turn: dict | None, reply_number: int | None, threads: dict[str,
             f"{page_html(thread, highlight=answer.id)}</details>"
             "</section>"
         )
-    parts.append("</div>")
+    parts.append("</details></div>" if emergency else "</div>")
     return "".join(parts)
 
 
@@ -122,10 +126,13 @@ def _page_answer(answer: Answer, highlighted: bool) -> str:
 
 # Every colour set here is set for both schemes (Gradio marks dark mode with a .dark
 # ancestor), text and background together, so no pair depends on the theme's defaults.
+# One selector per .dark rule: Gradio prefixes each rule with its container, and in a
+# selector list it puts the prefix inside the others' .dark, where they never match.
 CSS = """
-.pa-reply { display: flex; flex-direction: column; gap: .6em; }
+/* Room above a reply scrolled to its start, for the chat's floating label. */
+.pa-reply { display: flex; flex-direction: column; gap: .6em; scroll-margin-top: 3rem; }
 .pa-urgent, .pa-same-day, .pa-notice { padding: .6em .8em; border-left: 4px solid; border-radius: 4px; }
-.pa-urgent { background: #fde8e8; color: #7f1d1d; border-color: #c81e1e; font-weight: 600; font-size: 1.05em; }
+.pa-urgent { background: #fde8e8; color: #7f1d1d; border-color: #c81e1e; font-weight: 600; }
 .dark .pa-urgent { background: #450a0a; color: #fee2e2; border-color: #f87171; }
 .pa-same-day { background: #fff7ed; color: #7c2d12; border-color: #ea580c; font-weight: 600; }
 .dark .pa-same-day { background: #431407; color: #ffedd5; border-color: #fb923c; }
@@ -141,7 +148,9 @@ CSS = """
 .pa-quote { margin: .3em 0; font-style: italic; white-space: pre-wrap; }
 .pa-author { font-size: .92em; }
 .pa-for, .pa-searched, .pa-disclaimer { font-size: .8em; color: #4b5563; }
-.dark .pa-for, .dark .pa-searched, .dark .pa-disclaimer { color: #d1d5db; }
+.dark .pa-for { color: #d1d5db; }
+.dark .pa-searched { color: #d1d5db; }
+.dark .pa-disclaimer { color: #d1d5db; }
 .pa-user { white-space: pre-wrap; }
 .pa-source { border-bottom: 1px solid #e5e7eb; padding: .8em 0; }
 .pa-answer-full, .pa-answer-text, .pa-question { white-space: pre-wrap; margin: .4em 0; }
