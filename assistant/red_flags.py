@@ -24,6 +24,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from .embedding import Embedder
 from .models import RedFlag, Triage, Urgency
 
@@ -256,6 +258,16 @@ EMERGENCY_DESCRIPTIONS = [
     "the skin near my filler turned white and then blue",
     "the skin around the filler looks dusky, mottled and grey",
     "severe pain after my filler that keeps getting worse",
+    # the same signs in lay words
+    "my tongue feels too big and thick for my mouth",
+    "it feels like something is stuck in my throat and I can't get it down",
+    "I'm gagging and drooling because I can't swallow my own saliva",
+    "I can't take a deep breath and my chest feels heavy",
+    "I see ghost images and everything has a shadow copy next to it",
+    "my neck is too weak to support my head",
+    "my face and lips are ballooning up",
+    "I feel like I'm going to black out",
+    "the skin around the filler has gone a strange colour and feels cold",
 ]
 # ... and the ordinary, local effects of these treatments that must not raise the alarm.
 ORDINARY_DESCRIPTIONS = [
@@ -310,22 +322,30 @@ class RedFlagDetector:
             self._emergency = embedder.encode(EMERGENCY_DESCRIPTIONS)
             self._ordinary = embedder.encode(ORDINARY_DESCRIPTIONS)
 
-    def semantic_scores(self, messages: Sequence[str]) -> list[tuple[str, float, float]]:
-        """(clause, best similarity to an emergency, best similarity to an ordinary effect)
-        for every asserted clause of the messages, encoded in one batch."""
-        parts = [c for m in messages for c in asserted_clauses(m)]
-        if self.embedder is None or not parts:
+    def texts_to_encode(self, messages: Sequence[str]) -> list[str]:
+        """What the semantic evidence encodes: the messages' asserted clauses (none without
+        an encoder). A caller may encode them in one batch with its own texts."""
+        if self.embedder is None:
             return []
-        vectors = self.embedder.encode(parts)
+        return [c for m in messages for c in asserted_clauses(m)]
+
+    def semantic_scores(self, messages: Sequence[str], vectors: np.ndarray | None = None) -> list[tuple[str, float, float]]:
+        """(clause, best similarity to an emergency, best similarity to an ordinary effect)
+        for every asserted clause of the messages. vectors: texts_to_encode(messages), encoded."""
+        parts = self.texts_to_encode(messages)
+        if not parts:
+            return []
+        if vectors is None:
+            vectors = self.embedder.encode(parts)
         emergency = (vectors @ self._emergency.T).max(axis=1)
         ordinary = (vectors @ self._ordinary.T).max(axis=1)
         return [(p, float(e), float(o)) for p, e, o in zip(parts, emergency, ordinary)]
 
-    def assess(self, *messages: str) -> Triage:
+    def assess(self, *messages: str, vectors: np.ndarray | None = None) -> Triage:
         """The red flags of one message, or of several read together (a follow-up with
         the messages it leans on): the most urgent decides."""
         flags = [f for m in messages for f in pattern_flags(m)]
-        for clause, emergency, ordinary in self.semantic_scores(messages):
+        for clause, emergency, ordinary in self.semantic_scores(messages, vectors):
             if emergency >= self.threshold and emergency - ordinary >= self.margin:
                 flags.append(RedFlag(Urgency.EMERGENCY, "resembles an emergency description", "semantic", clause))
         if not flags:

@@ -67,18 +67,21 @@ class Retriever:
         # (two threads were 2-2.5x slower per query on the reference machine, DESIGN §8).
         faiss.omp_set_num_threads(1)
 
-    def query_vector(self, query: SearchQuery) -> np.ndarray:
-        """Weighted sum of the parts' embeddings (recency-weighted for follow-ups), unit length."""
-        texts = [t for t, _ in query.parts]
+    def query_vector(self, query: SearchQuery, part_vectors: np.ndarray | None = None) -> np.ndarray:
+        """Weighted sum of the parts' embeddings (recency-weighted for follow-ups), unit length.
+        part_vectors: the parts already encoded (by a caller that batched them with other texts)."""
+        if part_vectors is None:
+            part_vectors = self.embedder.encode([t for t, _ in query.parts])
         weights = np.array([w for _, w in query.parts], dtype=np.float32)
-        vectors = self.embedder.encode(texts)
-        v = (weights[:, None] * vectors).sum(axis=0)
+        v = (weights[:, None] * part_vectors).sum(axis=0)
         return v / max(float(np.linalg.norm(v)), 1e-12)
 
-    def search(self, query: SearchQuery, k: int, mode: FusionMode | None = None) -> RetrievalResult:
+    def search(
+        self, query: SearchQuery, k: int, mode: FusionMode | None = None, part_vectors: np.ndarray | None = None
+    ) -> RetrievalResult:
         mode = mode or self.mode
         idx = self.index
-        qv = self.query_vector(query)
+        qv = self.query_vector(query, part_vectors)
         terms = content_terms(query.text)
         synonyms = expansion_terms(query.text, lambda t: idx.passage_lexical.document_share(t) > BACKGROUND_SHARE)
 

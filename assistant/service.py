@@ -14,7 +14,7 @@ from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import IndexIntegrityError
 from .fusion import FusionMode
 from .index_store import CorpusIndex, ReusingEmbedder, build_index, load_index, read_manifest, reusable_vectors
-from .models import Problem, SearchQuery, Triage, Turn
+from .models import Problem, SearchQuery, Turn
 from .red_flags import RedFlagDetector
 from .retrieval import Retriever
 from .settings import Settings
@@ -144,14 +144,17 @@ class Assistant:
     def reply(self, messages: Sequence[str], **kwargs) -> Turn:
         return self.converse(messages, last_only=True, **kwargs)[0]
 
-    def triage(self, message: str, query: SearchQuery) -> Triage:
-        """Red flags of the message; a follow-up ("is that normal?") keeps those of the
-        messages it is read with, so the urgent notice does not vanish from the reply."""
-        texts = [text for text, _ in query.parts] if query.is_followup else [message]
-        return self.red_flags.assess(*texts)
-
-    def _answer(self, message, query, k, mode) -> Turn:
-        result = self.retriever.search(query, k or self.settings.top_k, mode) if message else None
-        hits, terms = (result.hits, list(result.terms)) if result else ([], [])
-        triage = self.triage(message, query) if message else Triage(None)
-        return compose_turn(message, query, hits, terms, self.index.passage_lexical.idf, triage)
+    def _answer(self, message, query: SearchQuery, k, mode) -> Turn:
+        if not message:
+            return compose_turn(message, query, [], [], self.index.passage_lexical.idf)
+        # Red flags of the message; a follow-up ("is that normal?") keeps those of the
+        # messages it is read with, so the urgent notice does not vanish from the reply.
+        searched = [text for text, _ in query.parts]
+        triaged = searched if query.is_followup else [message]
+        # One encoder call for the search and the triage: batched, the clauses cost about a
+        # third of a second call (bench/bench_red_flags.py).
+        clauses = self.red_flags.texts_to_encode(triaged)
+        vectors = self.embedder.encode(searched + clauses)
+        result = self.retriever.search(query, k or self.settings.top_k, mode, part_vectors=vectors[: len(searched)])
+        triage = self.red_flags.assess(*triaged, vectors=vectors[len(searched) :])
+        return compose_turn(message, query, result.hits, list(result.terms), self.index.passage_lexical.idf, triage)

@@ -9,7 +9,9 @@ import pytest
 from assistant import wording
 from assistant.embedding import WEIGHTS_SHA256, verify_weights
 from assistant.errors import ModelError
-from assistant.evaluation import evaluate
+from assistant.evaluation import evaluate, evaluate_red_flags
+from assistant.models import Urgency
+from assistant.red_flags import RedFlagDetector
 
 from .conftest import REPO, run_cli
 
@@ -63,7 +65,7 @@ def test_conversation_and_batch_on_the_command_line(tmp_path):
 
     text = run_cli("ask", "--index-dir", index, "-k", "2", "Can Botox in my forehead move to my upper lip?")
     assert text.returncode == 0
-    assert text.stdout.startswith("Searched for: Can Botox in my forehead move to my upper lip?")
+    assert text.stdout.rstrip().endswith("Searched for: Can Botox in my forehead move to my upper lip?")
     assert "[1] \u201c" in text.stdout and "[3]" not in text.stdout
     assert wording.SOURCE_DISCLAIMER.split()[0] in text.stdout
 
@@ -95,6 +97,26 @@ def test_emergency_and_off_topic_with_the_real_model(real_assistant):
     assert urgent.notices[0] == wording.URGENT_CARE_NOTICE
     off = real_assistant.reply(["Who won the football match last night?"])
     assert off.abstained and not off.quotes
+
+
+def test_red_flag_triage_meets_its_targets_on_the_development_sets(real_assistant):
+    # Tuned on these two sets; the held-out set's figures are reported by `eval`, not pinned.
+    for name in ("redflags_dev.json", "redflags_dev_b.json"):
+        messages = json.loads((REPO / "bench" / name).read_text())["messages"]
+        row = evaluate_red_flags(real_assistant.red_flags, name, messages)
+        assert row.emergency_recall >= 0.95 and row.false_alarm_rate <= 0.05, row.failures
+        assert row.same_day_recall >= 0.95 and row.same_day_false_alarm_rate == 0.0, row.failures
+
+
+def test_semantic_evidence_finds_an_emergency_no_pattern_knows(real_assistant):
+    # No word group of the patterns covers a head that "flops"; the encoder relates it to a
+    # neck too weak to hold the head up. And it does not raise the alarm for ordinary effects.
+    message = "my head keeps flopping forward, my neck can't hold it"
+    assert RedFlagDetector(None).assess(message).urgency is None
+    triage = real_assistant.red_flags.assess(message)
+    assert triage.urgency is Urgency.EMERGENCY and triage.flags[0].evidence == "semantic"
+    for ordinary in ("my lip feels a little weak since the Botox", "i have a small lump in my lip after filler"):
+        assert real_assistant.red_flags.assess(ordinary).urgency is None
 
 
 def test_damaged_model_weights_are_refused(tmp_path):

@@ -6,6 +6,8 @@ import json
 import threading
 from html.parser import HTMLParser
 
+import pytest
+
 from assistant import wording
 from assistant.compose import turn_to_dict
 from assistant.render import attribution_line
@@ -36,11 +38,21 @@ def fixed_strings():
     return {v.strip() for v in vars(wording).values() if isinstance(v, str)}
 
 
-def test_every_text_in_a_reply_is_a_quote_its_attribution_or_fixed_wording(fake_assistant):
-    conversation = ["My smile is crooked after Botox in the masseter", "how long will it last?", "car engine oil"]
+@pytest.mark.parametrize(
+    "conversation",
+    [
+        ["My smile is crooked after Botox in the masseter", "how long will it last?", "car engine oil"],
+        # an emergency (notice first, quotes folded under a control), its follow-up, an infection
+        ["I have trouble swallowing since the Botox in my masseter", "is that normal?", "pus and a fever after my filler"],
+    ],
+)
+def test_every_text_in_a_reply_is_a_quote_its_attribution_or_fixed_wording(fake_assistant, conversation):
     for turn in fake_assistant.converse(conversation):
         data = turn_to_dict(turn)
-        allowed = fixed_strings() | {f"{wording.SEARCHED_FOR} {data['search_query']}"}
+        allowed = fixed_strings() | {
+            f"{wording.SEARCHED_FOR} {data['search_query']}",
+            wording.OTHER_CASES.format(n=len(turn.quotes)),
+        }
         for n, quote in enumerate(turn.quotes, start=1):
             author = quote.answer.author
             allowed |= {f"[{n}]", quote.thread.title, attribution_line(author)}
@@ -52,6 +64,16 @@ def test_every_text_in_a_reply_is_a_quote_its_attribution_or_fixed_wording(fake_
                 assert any(body == q.text for q in turn.quotes), text
             else:
                 assert text in allowed, text
+
+
+def test_emergency_reply_puts_the_notice_first_and_folds_the_quotes(fake_assistant):
+    turn = turn_to_dict(fake_assistant.reply(["I have trouble swallowing since the Botox in my masseter"]))
+    nodes = text_nodes(reply_html(turn))
+    assert turn["quotes"] and nodes.texts[0] == wording.URGENT_CARE_NOTICE
+    assert nodes.texts[1] == wording.OTHER_CASES.format(n=len(turn["quotes"]))
+    assert nodes.tags[:4] == ["div", "div", "details", "summary"]  # reply, notice, the fold, its control
+    sources = text_nodes(sources_html(turn, 1, fake_assistant.index.thread_by_id))
+    assert sources.texts[1:3] == [wording.URGENT_CARE_NOTICE, wording.OTHER_CASES.format(n=len(turn["quotes"]))]
 
 
 def hostile_turn():

@@ -1,0 +1,74 @@
+"""What red-flag triage adds to each reply, measured side by side in one run.
+
+    python -m bench.bench_red_flags [--rounds 3]
+
+Every message of the red-flag sets is answered twice per round, interleaved: by the
+assistant as shipped (triage with patterns and semantic evidence) and by the same
+assistant with triage switched off. The difference is what a patient waits for it.
+The detector is also timed alone, patterns only and with the encoder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from assistant.models import Triage
+from assistant.red_flags import RedFlagDetector
+from assistant.service import Assistant
+from assistant.settings import Settings
+
+from .common import peak_rss_mib, percentile, print_table, write_result
+
+SETS = [Path("bench/redflags_dev.json"), Path("bench/redflags_dev_b.json"), Path("bench/redflags_heldout.json")]
+
+
+class NoTriage:
+    def texts_to_encode(self, messages) -> list[str]:
+        return []
+
+    def assess(self, *messages: str, vectors=None) -> Triage:
+        return Triage(None)
+
+
+def timed(fn, message: str) -> float:
+    started = time.perf_counter()
+    fn(message)
+    return (time.perf_counter() - started) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    messages = [m["text"] for path in SETS for m in json.loads(path.read_text())["messages"]]
+    with tempfile.TemporaryDirectory() as work:
+        assistant = Assistant(Settings(index_dir=Path(work) / "index", threads=1), log=lambda m: None)
+        shipped, patterns = assistant.red_flags, RedFlagDetector(None)
+        times: dict[str, list[float]] = {k: [] for k in ("reply with triage", "reply without triage", "detector", "patterns alone")}
+        for message in messages[:10]:  # warm up
+            assistant.reply([message])
+        for _ in range(args.rounds):
+            for message in messages:
+                assistant.red_flags = shipped
+                times["reply with triage"].append(timed(lambda m: assistant.reply([m]), message))
+                assistant.red_flags = NoTriage()
+                times["reply without triage"].append(timed(lambda m: assistant.reply([m]), message))
+                times["detector"].append(timed(shipped.assess, message))
+                times["patterns alone"].append(timed(patterns.assess, message))
+    base = percentile(times["reply without triage"], 0.5)
+    rows = [
+        {"what": name, "p50 ms": percentile(t, 0.5), "p95 ms": percentile(t, 0.95), "p50 / reply without triage": percentile(t, 0.5) / base}
+        for name, t in times.items()
+    ]
+    print(f"{len(messages)} messages x {args.rounds} rounds, one compute thread, encoder {assistant.embedder.precision}")
+    print_table("Red-flag triage: time per message", rows)
+    print(f"peak RSS {peak_rss_mib():.0f} MiB")
+    write_result("red_flags", {"messages": len(messages), "rounds": args.rounds, "rows": rows})
+
+
+if __name__ == "__main__":
+    main()
