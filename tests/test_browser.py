@@ -31,19 +31,24 @@ PHYSICIANS = {
 }
 
 
-@pytest.fixture
-def page(running_app):
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for the module (Playwright's sync API allows one instance at a time)."""
     require_chromium()
     from playwright.sync_api import sync_playwright
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = launch_browser(p)
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(running_app.url)
-        page.wait_for_selector("#message textarea", timeout=60_000)
-        yield page
+        yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(browser, running_app):
+    page = new_page(browser, running_app.url, "desktop", "light")
+    yield page
+    page.context.close()
 
 
 def ask(page, message: str, replies_before: int):
@@ -57,18 +62,6 @@ def ask(page, message: str, replies_before: int):
 
 EMERGENCY = "I had Botox yesterday and now I have trouble swallowing and breathing, will it go away?"
 WCAG_AA = 4.5  # minimum contrast for body text
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = launch_browser(p)
-        yield browser
-        browser.close()
 
 
 def settled(page, reply):
@@ -202,38 +195,33 @@ Boston Plastic Surgeon
 These answers are for educational purposes and should not be relied upon."""
 
 
-def test_hostile_page_is_shown_as_text_and_runs_nothing(tmp_path):
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
+def test_hostile_page_is_shown_as_text_and_runs_nothing(browser, tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     (corpus / "hostile.txt").write_text(HOSTILE_PAGE, encoding="utf-8")
     app = RunningApp(corpus, tmp_path)
     try:
-        with sync_playwright() as p:
-            browser = launch_browser(p)
-            page = browser.new_page()
-            requests = []
-            page.on("request", lambda r: requests.append(r.url))
-            page.goto(app.url)
-            page.wait_for_selector("#message textarea", timeout=60_000)
-            reply = ask(page, "my eyebrow twitches after Botox", 0)
-            text = reply.inner_text()
-            assert "<script>window.__pwned = 'answer'</script>" in text
-            assert "![x](http://127.0.0.1:9/tracker.png)" in text
-            assert "[click](javascript:window.__pwned='link')" in text
-            page.get_by_role("tab", name="Browse").click()
-            page.locator("#page-picker input").click()
-            page.get_by_role("option").filter(has_text="Eyebrow").click()
-            page.wait_for_function("() => document.querySelector('#page h3').innerText.startsWith('Eyebrow')")
-            assert "<img src=x onerror=" in page.locator("#page").inner_text()
-            assert "<script>" in page.locator("#page h3").inner_text()
-            page.screenshot(path=str(SCREENSHOTS / "5-hostile-page.png"), full_page=True)
-            assert page.evaluate("() => window.__pwned") is None
-            assert page.locator("#chat img[src='x'], #page img, #sources img, a[href^='javascript']").count() == 0
-            assert not [u for u in requests if "tracker.png" in u]
-            browser.close()
+        page = browser.new_page()
+        requests = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(app.url)
+        page.wait_for_selector("#message textarea", timeout=60_000)
+        reply = ask(page, "my eyebrow twitches after Botox", 0)
+        text = reply.inner_text()
+        assert "<script>window.__pwned = 'answer'</script>" in text
+        assert "![x](http://127.0.0.1:9/tracker.png)" in text
+        assert "[click](javascript:window.__pwned='link')" in text
+        page.get_by_role("tab", name="Browse").click()
+        page.locator("#page-picker input").click()
+        page.get_by_role("option").filter(has_text="Eyebrow").click()
+        page.wait_for_function("() => document.querySelector('#page h3').innerText.startsWith('Eyebrow')")
+        assert "<img src=x onerror=" in page.locator("#page").inner_text()
+        assert "<script>" in page.locator("#page h3").inner_text()
+        page.screenshot(path=str(SCREENSHOTS / "5-hostile-page.png"), full_page=True)
+        assert page.evaluate("() => window.__pwned") is None
+        assert page.locator("#chat img[src='x'], #page img, #sources img, a[href^='javascript']").count() == 0
+        assert not [u for u in requests if "tracker.png" in u]
+        page.close()
     finally:
         app.stop()
 
