@@ -29,6 +29,13 @@ class Settings:
     feedback_path: Path = Path("feedback.jsonl")
     queue_size: int = 64  # requests waiting beyond this get a "busy" message
     concurrency: int = 2  # replies computed at once: one per core on the reference machine
+    # Bounds on what one request or session may ask of the server (web/limits.py).
+    max_message_chars: int = 2000  # one message, in the chat and in /ask
+    max_turns: int = 50  # messages in one conversation
+    max_request_bytes: int = 1024 * 1024  # any request body (50 messages of 2,000 characters fit)
+    feedback_per_minute: int = 20  # votes one browser session may record per minute
+    max_sessions: int = 1000  # browser sessions whose conversation is kept; the oldest go first
+    session_ttl_s: int = 6 * 3600  # a conversation left alone this long is dropped
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Settings":
@@ -52,7 +59,8 @@ class Settings:
             raise SettingsError(f"precision must be 'auto', 'fp32' or 'bf16', not {self.precision!r}")
         if self.top_k < 1 or self.top_k > 50:
             raise SettingsError(f"top_k must be between 1 and 50, not {self.top_k}")
-        for name in ("batch_size", "queue_size", "concurrency"):
+        for name in ("batch_size", "queue_size", "concurrency", "max_message_chars", "max_turns", "max_request_bytes",
+                     "feedback_per_minute", "max_sessions", "session_ttl_s"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1")
         from .fusion import FusionMode

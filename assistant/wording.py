@@ -39,6 +39,9 @@ NO_ANSWER = (
 )
 
 EMPTY_MESSAGE = "Please type a question."
+MESSAGE_TOO_LONG = "Please keep a message under {n} characters."
+CONVERSATION_TOO_LONG = "This conversation has reached {n} messages. Please clear it to ask more."
+TOO_MANY_VOTES = "Thank you: your votes for the last minute are recorded. Please wait a moment before voting again."
 SEARCHED_FOR = "Searched for:"
 ELLIPSIS = "…"
 ANSWERED_QUESTION = "Answer to the question:"

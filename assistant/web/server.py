@@ -16,6 +16,7 @@ def serve(settings: Settings) -> None:
     from ..service import Assistant
     from .app import build_app
     from .html import CSS, SCROLL_TO_NEW_REPLY_JS
+    from .limits import middleware
 
     # One compute thread per concurrent reply: more threads than cores multiply latency.
     threads = settings.threads or max(1, (os.cpu_count() or 1) // settings.concurrency)
@@ -33,6 +34,9 @@ def serve(settings: Settings) -> None:
         js=SCROLL_TO_NEW_REPLY_JS,
         footer_links=["api"],
         enable_monitoring=False,
+        max_file_size=0,  # no uploads; the routes are closed by RequestLimits as well
+        state_session_capacity=settings.max_sessions,
+        app_kwargs={"middleware": middleware(settings)},
     )
     url = f"http://{'127.0.0.1' if settings.host in ('0.0.0.0', '') else settings.host}:{app.server_port}/"
     print(f"Ready in {time.perf_counter() - started:.1f} s: open {url}", flush=True)

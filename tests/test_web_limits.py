@@ -1,0 +1,131 @@
+"""Every request to the server is bounded, whatever the browser would have sent (issue 10)."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+
+import gradio as gr
+import pytest
+from starlette.applications import Starlette
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from assistant import wording
+from assistant.web.app import build_app
+from assistant.web.html import sources_html
+from assistant.web.limits import RequestLimits
+
+
+def echo_app(max_body_bytes: int = 100):
+    async def echo(request):
+        body = await request.body()
+        return PlainTextResponse(f"got {len(body)}")
+
+    app = Starlette(routes=[Route("/{path:path}", echo, methods=["GET", "POST"])])
+    return TestClient(RequestLimits(app, max_body_bytes=max_body_bytes))
+
+
+def test_upload_routes_are_closed():
+    client = echo_app()
+    for path in ("/gradio_api/upload", "/gradio_api/upload/", "/gradio_api/process_recording"):
+        response = client.post(path, files={"files": ("x.txt", b"hello")}, headers={"Origin": "http://evil.example"})
+        assert response.status_code == 404 and "no uploads" in response.json()["detail"]
+    assert client.post("/gradio_api/queue/join", content=b"{}").text == "got 2"
+
+
+def test_bodies_over_the_cap_are_refused_declared_or_streamed():
+    client = echo_app(max_body_bytes=100)
+    assert client.post("/x", content=b"a" * 100).text == "got 100"
+    assert client.post("/x", content=b"a" * 101).status_code == 413
+
+    def chunks():  # no Content-Length: the cap is enforced as the body streams in
+        for _ in range(50):
+            yield b"a" * 10
+
+    assert client.post("/x", content=chunks()).status_code == 413
+
+
+@pytest.fixture
+def app_events(fake_assistant, fake_settings, tmp_path):
+    """The app's event functions by name, and a count of the replies actually computed."""
+    settings = fake_settings.with_(feedback_path=tmp_path / "feedback.jsonl", max_message_chars=200, max_turns=3,
+                                   feedback_per_minute=5)
+    calls = []
+    original = fake_assistant.reply
+    fake_assistant.reply = lambda messages, **kw: calls.append(messages) or original(messages, **kw)
+    app = build_app(fake_assistant, settings)
+    events = {fn.name: fn.fn for fn in app.fns.values()}
+    return events, calls, settings
+
+
+def test_the_chat_event_refuses_long_messages_and_long_conversations_server_side(app_events):
+    events, calls, settings = app_events
+    respond = events["respond"]
+    with pytest.warns(UserWarning, match=wording.MESSAGE_TOO_LONG.format(n=200)):
+        refused = respond("x" * 10_000, [])
+    assert refused == tuple(gr.skip() for _ in range(5))  # nothing in the page changes
+    assert calls == []  # no work was done for a message the text box would never have sent
+
+    turns = []
+    for message in ("Will my lip paralysis from Botox go away?", "how long will it last?", "why?"):
+        _, chat, turns, _, _ = respond(message, turns)
+    assert len(turns) == 3 and len(chat) == 6 and len(calls) == 3
+    with pytest.warns(UserWarning, match=wording.CONVERSATION_TOO_LONG.format(n=3)):
+        respond("and what about my smile?", turns)  # a fourth message: over max_turns
+    assert len(calls) == 3
+
+
+def test_the_chat_is_rebuilt_from_the_server_record_not_from_the_browser(app_events):
+    events, _, _ = app_events
+    _, chat, turns, _, _ = events["respond"]("Will my lip paralysis from Botox go away?", [])
+    assert [m["role"] for m in chat] == ["user", "assistant"]
+    assert chat[0]["content"] == '<div class="pa-user">Will my lip paralysis from Botox go away?</div>'
+
+
+def test_votes_with_a_bad_index_are_ignored_and_one_session_is_rate_limited(app_events):
+    events, _, settings = app_events
+    _, _, turns, _, _ = events["respond"]("Will my lip paralysis from Botox go away?", [])
+    vote = events["vote"]
+    request = gr.Request(session_hash="s1")
+    for index in ([-1000, 0], [999, 0], "x", None, [True, 0]):
+        vote(turns, gr.LikeData(None, {"index": index, "value": "", "liked": True}), request)
+    assert not settings.feedback_path.exists()
+    for _ in range(8):
+        vote(turns, gr.LikeData(None, {"index": [1, 0], "value": "", "liked": False}), request)
+    vote(turns, gr.LikeData(None, {"index": [1, 0], "value": "", "liked": True}), gr.Request(session_hash="s2"))
+    lines = [json.loads(line) for line in settings.feedback_path.read_text().splitlines()]
+    assert len(lines) == settings.feedback_per_minute + 1  # 5 from s1 in the minute, 1 from s2
+    assert all(len(json.dumps(e)) < 10_000 for e in lines)
+
+
+def test_reply_numbers_from_the_browser_are_checked(app_events):
+    events, _, _ = app_events
+    _, _, turns, _, _ = events["respond"]("Will my lip paralysis from Botox go away?", [])
+    for bad in (-1000, 0, 2, "abc", "1e9", None, 1.5):
+        assert events["show_reply"](bad, turns) == sources_html(None, None, {})  # the empty panel, no 500
+    assert "Sources [1]" in events["show_reply"]("1", turns)
+
+
+def post(url: str, body: bytes, content_type: str = "application/json") -> tuple[int, str]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+def test_the_running_server_takes_no_uploads_and_no_oversized_requests(running_app):
+    boundary = "XyZ"
+    multipart = (
+        f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n"
+        f"Content-Type: text/plain\r\n\r\nhello\r\n--{boundary}--\r\n"
+    ).encode()
+    status, text = post(running_app.url + "gradio_api/upload", multipart, f"multipart/form-data; boundary={boundary}")
+    assert status == 404 and "/tmp" not in text
+    big = json.dumps({"data": ["x" * (2 * 1024 * 1024), []], "fn_index": 0, "session_hash": "abc"}).encode()
+    status, _ = post(running_app.url + "gradio_api/queue/join", big)
+    assert status == 413
