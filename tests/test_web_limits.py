@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -126,6 +127,12 @@ def test_the_running_server_takes_no_uploads_and_no_oversized_requests(running_a
     ).encode()
     status, text = post(running_app.url + "gradio_api/upload", multipart, f"multipart/form-data; boundary={boundary}")
     assert status == 404 and "/tmp" not in text
-    big = json.dumps({"data": ["x" * (2 * 1024 * 1024), []], "fn_index": 0, "session_hash": "abc"}).encode()
-    status, _ = post(running_app.url + "gradio_api/queue/join", big)
-    assert status == 413
+    # A body declared over the cap is refused before it is read (the server does not wait
+    # for the 2 MB to arrive, so they are not sent here).
+    connection = http.client.HTTPConnection("127.0.0.1", running_app.port, timeout=30)
+    connection.putrequest("POST", "/gradio_api/queue/join")
+    connection.putheader("Content-Type", "application/json")
+    connection.putheader("Content-Length", str(2 * 1024 * 1024))
+    connection.endheaders()
+    assert connection.getresponse().status == 413
+    connection.close()
