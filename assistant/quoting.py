@@ -24,7 +24,13 @@ LEXICAL_WEIGHT = 0.15
 
 
 def choose_span(hit: Hit, query_terms: list[str], idf: Callable[[str], float]) -> tuple[int, int]:
-    """(start, end) in hit.answer.text of the 1-3 consecutive sentences that best answer the query."""
+    """(start, end) in hit.answer.text of the 1-3 consecutive sentences that best answer the
+    query, never longer than QUOTE_MAX_CHARS (a longer sentence is cut at a word)."""
+    start, end = _best_sentences(hit, query_terms, idf)
+    return _cap(hit.answer.text, start, end)
+
+
+def _best_sentences(hit: Hit, query_terms: list[str], idf: Callable[[str], float]) -> tuple[int, int]:
     text = hit.answer.text
     if len(text) <= QUOTE_WHOLE_MAX_CHARS or len(hit.sentences) <= 1:
         return _trim(text, 0, len(text))
@@ -48,6 +54,16 @@ def choose_span(hit: Hit, query_terms: list[str], idf: Callable[[str], float]) -
             break
         lo, hi = min(lo, j), max(hi, j)
     return _trim(text, hit.sentences[lo][0], hit.sentences[hi][1])
+
+
+def _cap(text: str, start: int, end: int) -> tuple[int, int]:
+    """Cut a span longer than QUOTE_MAX_CHARS at the last word boundary that fits (or at
+    the limit itself, for a "word" that long); the card then ends it with "…"."""
+    if end - start <= QUOTE_MAX_CHARS:
+        return start, end
+    limit = start + QUOTE_MAX_CHARS
+    space = text.rfind(" ", start, limit + 1)
+    return _trim(text, start, space if space > start else limit)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

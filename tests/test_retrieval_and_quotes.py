@@ -95,3 +95,24 @@ def test_every_reply_to_any_conversation_is_verbatim(fake_assistant, messages):
     for turn in fake_assistant.converse(messages):
         check_invariants(fake_assistant, turn)
         assert turn.abstained == (not turn.quotes)
+
+
+def test_a_huge_one_sentence_answer_is_quoted_in_part_at_a_word_boundary(fake_settings, fake_embedder):
+    """Issue 10: a 4 MB single-sentence answer came back as a 4,079,999-character quote."""
+    import json
+
+    from assistant.quoting import QUOTE_MAX_CHARS
+    from assistant.service import Assistant
+
+    words = " ".join(f"masseter{n % 97}" for n in range(200_000))
+    text = f"Masseter Botox smile asymmetry {words} and it recovers"
+    thread = {"id": "huge", "title": "Masseter Botox smile asymmetry", "answers": [{"id": "huge#1", "text": text}]}
+    corpus = fake_settings.corpus_paths[0]
+    with open(f"{corpus}/huge.jsonl", "w", encoding="utf-8") as f:
+        f.write(json.dumps(thread) + "\n")
+    assistant = Assistant(fake_settings, embedder=fake_embedder, log=lambda message: None)
+    assistant.retriever.min_relevance = 0.0
+    quote = next(q for q in assistant.reply(["masseter botox smile asymmetry"], k=50).quotes if q.answer.id == "huge#1")
+    assert quote.text == text[quote.start : quote.end] and quote.start == 0
+    assert 0 < len(quote.text) <= QUOTE_MAX_CHARS and quote.ends_inside
+    assert text[quote.end] == " "  # cut between words, not inside one
