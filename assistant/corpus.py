@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import CorpusError
@@ -70,6 +70,7 @@ def read_corpus(
     max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES,
     max_jsonl_line_bytes: int = DEFAULT_MAX_JSONL_LINE_BYTES,
 ) -> CorpusReadResult:
+    paths = list(paths)
     files, problems = corpus_files(paths)
     result = CorpusReadResult(problems=problems, files=files)
     seen_threads: dict[str, str] = {}
@@ -83,6 +84,8 @@ def read_corpus(
             if clash:
                 result.problems.append(Problem(display_path(path), None, clash, True))
                 continue
+            if item.source == display_path(path):  # a page: named within its corpus, not on this server
+                item = replace(item, source=source_label(path, paths))
             seen_threads[item.id] = item.source or ""
             for answer in item.answers:
                 seen_answers[answer.id] = item.id
@@ -137,6 +140,17 @@ def _id_clash(thread: Thread, seen_threads: dict[str, str], seen_answers: dict[s
     if len(set(ids)) != len(ids):
         return f"thread {thread.id!r} repeats an answer id; thread skipped"
     return None
+
+
+def source_label(path: Path, roots: list[str | os.PathLike]) -> str:
+    """How a page is named to users: its path within the corpus folder it was read from
+    ("corpus/000_x.txt"), or its file name; never where the server keeps it."""
+    resolved = path.resolve()
+    for root in map(Path, roots):
+        root = root.resolve()
+        if root.is_dir() and resolved.is_relative_to(root):
+            return f"{root.name}/{resolved.relative_to(root).as_posix()}"
+    return path.name
 
 
 def display_path(path: Path) -> str:

@@ -132,3 +132,19 @@ def test_missing_path_is_reported(tmp_path):
 def test_explicit_file_of_unknown_kind_is_reported(tmp_path, name):
     (tmp_path / name).write_text("x")
     assert "not a page" in only_problem(read_corpus([tmp_path / name])).message
+
+
+def test_sources_name_pages_within_their_corpus_never_the_server_path(tmp_path, monkeypatch):
+    """Issue 10: `source` in /ask and ask --json was an absolute server path."""
+    corpus = tmp_path / "deep" / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    (corpus / "more").mkdir()
+    shutil.copy(corpus / "000_89d5e1cb873fd9a3.txt", corpus / "more" / "copy.txt")
+    monkeypatch.chdir(tmp_path / "deep")  # read from beside the corpus, given its absolute path
+    sources = sorted(t.source for t in read_corpus([corpus]).threads)
+    assert sources == [
+        "corpus/000_89d5e1cb873fd9a3.txt", "corpus/003_2b6731e5901a19ae.txt",
+        "corpus/004_52f1e9b741cd2cdd.txt", "corpus/more/copy.txt",
+    ]
+    monkeypatch.chdir("/")
+    assert read_corpus([corpus / "003_2b6731e5901a19ae.txt"]).threads[0].source == "003_2b6731e5901a19ae.txt"
