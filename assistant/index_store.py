@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 import uuid
@@ -220,6 +221,8 @@ def write_index(folder: Path, content: IndexContent, embedder: Embedder, *, corp
         json.dump(manifest, f, indent=2)
         f.flush()
         os.fsync(f.fileno())
+    if (folder / MANIFEST).is_dir():  # a damaged index can have anything under that name
+        shutil.rmtree(folder / MANIFEST)
     os.replace(manifest_tmp, folder / MANIFEST)
     _remove_other_builds(folder, keep=build)
     return manifest
@@ -268,15 +271,56 @@ def reusable_vectors(folder: Path, embedder: Embedder) -> dict[str, np.ndarray]:
 
 
 def read_manifest(folder: Path) -> dict:
+    """The manifest, after checking its whole shape: anything unreadable or malformed is a
+    damaged index (IndexIntegrityError "corrupt"), never a traceback."""
     path = folder / MANIFEST
     if not path.exists():
         raise IndexIntegrityError(str(folder), "missing", "no index has been built there yet")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        manifest["build"], manifest["files"], manifest["counts"], manifest["model"]  # noqa: B018
-    except (ValueError, KeyError, TypeError):
-        raise IndexIntegrityError(str(folder), "corrupt", f"{MANIFEST} is unreadable or incomplete") from None
+    except (OSError, ValueError) as exc:
+        raise IndexIntegrityError(str(folder), "corrupt", f"{MANIFEST} cannot be read ({exc.__class__.__name__})") from None
+    problem = _manifest_problem(manifest)
+    if problem:
+        raise IndexIntegrityError(str(folder), "corrupt", f"{MANIFEST} is malformed: {problem}")
     return manifest
+
+
+_SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)*$")
+
+
+def _manifest_problem(manifest) -> str | None:
+    """What is wrong with a manifest's shape, or None. File names must stay inside the build."""
+    if not isinstance(manifest, dict):
+        return "not a JSON object"
+    if not isinstance(manifest.get("build"), str) or not re.fullmatch(r"build-[A-Za-z0-9_-]+", manifest["build"]):
+        return "'build' is not a build folder name"
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not files:
+        return "'files' is not an object of files"
+    for name, meta in files.items():
+        if not _SAFE_NAME.match(name) or ".." in name.split("/"):
+            return f"file name {name!r} is not inside the build"
+        if (not isinstance(meta, dict) or not isinstance(meta.get("sha256"), str)
+                or not _is_count(meta.get("bytes"))):
+            return f"'files.{name}' needs a sha256 and a byte count"
+    counts = manifest.get("counts")
+    if not isinstance(counts, dict) or not all(_is_count(counts.get(k)) for k in ("threads", "answers", "passages", "sentences")):
+        return "'counts' needs whole numbers of threads, answers, passages and sentences"
+    model = manifest.get("model")
+    if not isinstance(model, dict) or not isinstance(model.get("weights_sha256"), str) or not _is_count(model.get("dimension")):
+        return "'model' needs weights_sha256 and dimension"
+    corpus = manifest.get("corpus")
+    if not isinstance(corpus, dict) or not isinstance(corpus.get("fingerprint"), str):
+        return "'corpus' needs a fingerprint"
+    sources = corpus.get("sources")
+    if not isinstance(sources, list) or not all(isinstance(x, str) for x in sources):
+        return "'corpus.sources' is not a list of paths"
+    return None
+
+
+def _is_count(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def check_manifest(folder: Path, manifest: dict, embedder: Embedder, corpus_fingerprint: str | None) -> None:

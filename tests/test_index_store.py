@@ -192,3 +192,42 @@ def test_updating_the_corpus_encodes_only_the_new_text(fake_settings):
     ids = np.arange(updated.passage_vectors.ntotal)
     assert np.array_equal(vectors_of(updated.passage_vectors, ids), vectors_of(scratch.passage_vectors, ids))
     assert np.array_equal(np.asarray(updated.sentence_vectors), np.asarray(scratch.sentence_vectors))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda m: m | {"model": None},
+        lambda m: m | {"files": list(m["files"])},
+        lambda m: m | {"counts": {**m["counts"], "threads": "3"}},
+        lambda m: m | {"build": "../../elsewhere"},
+        lambda m: m | {"files": {**m["files"], "../../../etc/passwd": {"sha256": "0" * 64, "bytes": 1}}},
+        lambda m: m | {"files": {k: {**v, "bytes": -1} for k, v in m["files"].items()}},
+        lambda m: m | {"corpus": {"fingerprint": None, "sources": "corpus"}},
+        lambda m: [m],
+        lambda m: None,
+    ],
+    ids=["model-null", "files-list", "count-string", "build-outside", "file-outside", "negative-bytes",
+         "corpus-types", "array", "null"],
+)
+def test_every_malformed_manifest_is_damage_and_is_rebuilt(fake_settings, fake_embedder, damage):
+    """Issue 10: these gave tracebacks instead of the detect-and-rebuild path."""
+    build(fake_settings, fake_embedder)
+    path = fake_settings.index_dir / MANIFEST
+    path.write_text(json.dumps(damage(json.loads(path.read_text()))))
+    with pytest.raises(IndexIntegrityError) as err:
+        load_index(fake_settings.index_dir, fake_embedder)
+    assert err.value.kind == "corrupt"
+    index = open_index(fake_settings, fake_embedder, log=lambda m: None)  # rebuilt, usable
+    assert len(index.answers) == 26
+
+
+def test_a_manifest_that_is_a_folder_is_damage(fake_settings, fake_embedder):
+    build(fake_settings, fake_embedder)
+    path = fake_settings.index_dir / MANIFEST
+    path.unlink()
+    path.mkdir()
+    with pytest.raises(IndexIntegrityError) as err:
+        load_index(fake_settings.index_dir, fake_embedder)
+    assert err.value.kind == "corrupt"
+    assert len(open_index(fake_settings, fake_embedder, log=lambda m: None).answers) == 26
