@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import traceback
 from pathlib import Path
 
 from .corpus import read_corpus
@@ -23,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m assistant",
         description="Answers questions with physicians' quoted words only. Settings: ASSISTANT_* variables.",
     )
+    parser.add_argument("--debug", action="store_true", help="on an unexpected error, print the traceback too")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="parse pages / JSONL files or folders; thread JSONL on stdout")
@@ -99,6 +101,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.batch and not args.json:
         print("ask: --batch writes JSON; add --json", file=sys.stderr)
         return EXIT_USAGE
+    for n, message in enumerate(args.messages, start=1):
+        if not _is_text(message):
+            print(f"ask: MESSAGE {n} is not valid UTF-8 text", file=sys.stderr)
+            return EXIT_USAGE
     settings = Settings.from_env(index_dir=args.index_dir, top_k=args.top_k, fusion=args.fusion)
     assistant = Assistant(settings)
     mode = FusionMode.parse(settings.fusion)
@@ -116,14 +122,21 @@ def _ask_batch(assistant, path: Path, mode) -> int:
     from .compose import turn_to_dict
 
     status = EXIT_OK
-    with path.open(encoding="utf-8") as f:
-        for number, line in enumerate(f, start=1):
-            if not line.strip():
+    with path.open("rb") as f:  # decoded line by line: one bad line does not stop the rest
+        for number, raw in enumerate(f, start=1):
+            if not raw.strip():
                 continue
             try:
-                messages = json.loads(line)
+                messages = json.loads(raw.decode("utf-8"))
                 if not isinstance(messages, list) or not messages or not all(isinstance(m, str) for m in messages):
                     raise ValueError("expected a non-empty JSON list of strings")
+                if not all(_is_text(m) for m in messages):
+                    raise ValueError("a message is not valid UTF-8 text (a lone surrogate)")
+            except UnicodeDecodeError as exc:
+                print(f"{path}:{number}: error: not UTF-8 text (byte {exc.start}); line skipped", file=sys.stderr)
+                print(json.dumps({"error": f"{path}:{number}: not UTF-8 text"}))
+                status = EXIT_SKIPPED
+                continue
             except ValueError as exc:
                 print(f"{path}:{number}: error: {exc}; line skipped", file=sys.stderr)
                 print(json.dumps({"error": f"{path}:{number}: {exc}"}))
@@ -151,10 +164,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _is_text(value: str) -> bool:
+    """Whether a string can be written as UTF-8 (a lone surrogate from a bad argument cannot)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug or an unforeseen condition: one line, not a traceback
+        if args.debug:
+            traceback.print_exc()
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        print(f"error: unexpected {type(exc).__name__}: {first[:300]} (run with --debug for the traceback)", file=sys.stderr)
         return EXIT_FAILED

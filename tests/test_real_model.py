@@ -49,19 +49,26 @@ def test_first_ask_builds_the_index_offline_and_prints_the_json_contract(tmp_pat
 def test_conversation_and_batch_on_the_command_line(tmp_path):
     index = str(tmp_path / "idx")
     batch = tmp_path / "batch.jsonl"
-    batch.write_text(
-        json.dumps(["Will my lip paralysis from Botox go away?", "how long until it wears off?"]) + "\n"
-        + "not json\n"
-        + json.dumps(["What's a good recipe for banana bread?"]) + "\n"
+    batch.write_bytes(
+        (json.dumps(["Will my lip paralysis from Botox go away?", "how long until it wears off?"]) + "\n"
+         + "not json\n").encode()
+        + b'["caf\xe9 in Latin-1, not UTF-8"]\n'  # issue 10: this line stopped the whole batch
+        + b'["a lone surrogate \\ud800"]\n'
+        + (json.dumps(["What's a good recipe for banana bread?"]) + "\n").encode()
     )
     proc = run_cli("ask", "--index-dir", index, "--json", "--batch", str(batch))
-    assert proc.returncode == 1  # one line was skipped
-    first, error, third = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert proc.returncode == 1  # lines were skipped
+    first, error, latin1, surrogate, third = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert "batch.jsonl:3: not UTF-8" in latin1["error"] and "batch.jsonl:4" in surrogate["error"]
+    assert "Traceback" not in proc.stderr
     followup = first["turns"][1]
     assert followup["search_query"].startswith("Will my lip paralysis from Botox go away?")
     assert followup["quotes"] and not followup["abstained"]
     assert "batch.jsonl:2" in error["error"] and "batch.jsonl:2: error" in proc.stderr
     assert third["turns"][0]["abstained"] and third["turns"][0]["quotes"] == []
+
+    bad_argument = run_cli("ask", "--index-dir", index, "lip \udcff paralysis")  # bytes that are not UTF-8
+    assert bad_argument.returncode == 2 and bad_argument.stderr.strip() == "ask: MESSAGE 1 is not valid UTF-8 text"
 
     text = run_cli("ask", "--index-dir", index, "-k", "2", "Can Botox in my forehead move to my upper lip?")
     assert text.returncode == 0
