@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import CorpusError
-from .jsonl import read_jsonl
+from .jsonl import read_jsonl_lines
 from .models import Problem, Thread
 from .page_parser import parse_page_text
 
@@ -73,42 +73,47 @@ def read_corpus(
     paths = list(paths)
     files, problems = corpus_files(paths)
     result = CorpusReadResult(problems=problems, files=files)
-    seen_threads: dict[str, str] = {}
+    seen_threads: dict[str, str] = {}  # id -> where it was read ("file:line")
     seen_answers: dict[str, str] = {}
     for path in files:
-        for item in read_file(path, max_page_bytes=max_page_bytes, max_jsonl_line_bytes=max_jsonl_line_bytes):
+        for line, item in read_file(path, max_page_bytes=max_page_bytes, max_jsonl_line_bytes=max_jsonl_line_bytes):
             if isinstance(item, Problem):
                 result.problems.append(item)
                 continue
+            where = f"{display_path(path)}:{line}" if line is not None else display_path(path)
             clash = _id_clash(item, seen_threads, seen_answers)
             if clash:
-                result.problems.append(Problem(display_path(path), None, clash, True))
+                result.problems.append(Problem(display_path(path), line, clash, True))
                 continue
             if item.source == display_path(path):  # a page: named within its corpus, not on this server
                 item = replace(item, source=source_label(path, paths))
-            seen_threads[item.id] = item.source or ""
+            seen_threads[item.id] = where
             for answer in item.answers:
                 seen_answers[answer.id] = item.id
             result.threads.append(item)
     return result
 
 
-def read_file(path: Path, *, max_page_bytes: int, max_jsonl_line_bytes: int) -> Iterator[Thread | Problem]:
+def read_file(
+    path: Path, *, max_page_bytes: int, max_jsonl_line_bytes: int
+) -> Iterator[tuple[int | None, Thread | Problem]]:
+    """(line, Thread or Problem) for each thread of a file: its JSONL line, None for a page."""
     shown = display_path(path)
     try:
         if path.suffix.lower() in JSONL_SUFFIXES:
             with path.open("rb") as stream:
-                yield from read_jsonl(stream, shown, max_jsonl_line_bytes)
+                yield from read_jsonl_lines(stream, shown, max_jsonl_line_bytes)
             return
         thread, problems = parse_page_text(_read_page_text(path, shown, max_page_bytes), shown, path.stem)
     except CorpusError as exc:
-        yield Problem(exc.path, exc.line, f"{exc.message}; file skipped", True)
+        yield exc.line, Problem(exc.path, exc.line, f"{exc.message}; file skipped", True)
         return
     except OSError as exc:
-        yield Problem(shown, None, f"cannot read file ({exc.strerror or exc}); skipped", True)
+        yield None, Problem(shown, None, f"cannot read file ({exc.strerror or exc}); skipped", True)
         return
-    yield from problems
-    yield thread
+    for problem in problems:
+        yield problem.line, problem
+    yield None, thread
 
 
 def _read_page_text(path: Path, shown: str, max_bytes: int) -> str:
@@ -136,7 +141,8 @@ def _id_clash(thread: Thread, seen_threads: dict[str, str], seen_answers: dict[s
     ids = [a.id for a in thread.answers]
     for answer_id in ids:
         if answer_id in seen_answers:
-            return f"answer id {answer_id!r} already belongs to thread {seen_answers[answer_id]!r}; thread skipped"
+            owner = seen_answers[answer_id]
+            return f"answer id {answer_id!r} already belongs to thread {owner!r} ({seen_threads[owner]}); thread skipped"
     if len(set(ids)) != len(ids):
         return f"thread {thread.id!r} repeats an answer id; thread skipped"
     return None

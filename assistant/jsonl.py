@@ -37,6 +37,10 @@ class RecordError(ValueError):
     """A JSON record that is not a valid thread; the message names the field."""
 
 
+# A physician's rating is "N out of 5 stars".
+MIN_RATING, MAX_RATING = 0.0, 5.0
+
+
 def thread_from_dict(record: Any) -> Thread:
     if not isinstance(record, dict):
         raise RecordError("a line must hold a JSON object")
@@ -45,6 +49,8 @@ def thread_from_dict(record: Any) -> Thread:
     answers_raw = record.get("answers")
     if not isinstance(answers_raw, list):
         raise RecordError("missing required field 'answers' (a list)")
+    if not answers_raw:
+        raise RecordError("'answers' is empty: a thread needs at least one answer to quote")
     answers = []
     for n, raw in enumerate(answers_raw):
         where = f"answers[{n}]"
@@ -73,11 +79,16 @@ def _author(raw: Any, where: str) -> Author:
     if not isinstance(raw, dict):
         raise RecordError(f"{where} must be an object or null")
     rating = _optional(raw, "rating", (int, float), f"{where}.rating")
+    if rating is not None and not MIN_RATING <= rating <= MAX_RATING:  # NaN fails this too
+        raise RecordError(f"field '{where}.rating' must be between {MIN_RATING} and {MAX_RATING}, not {rating}")
+    reviews = _optional(raw, "reviews", int, f"{where}.reviews")
+    if reviews is not None and reviews < 0:
+        raise RecordError(f"field '{where}.reviews' must not be negative, not {reviews}")
     return Author(
         name=_optional(raw, "name", str, f"{where}.name"),
         title=_optional(raw, "title", str, f"{where}.title"),
         rating=float(rating) if rating is not None else None,
-        reviews=_optional(raw, "reviews", int, f"{where}.reviews"),
+        reviews=reviews,
     )
 
 
@@ -100,7 +111,13 @@ def _optional(record: dict, key: str, kind, where: str):
 
 
 def read_jsonl(stream: IO[bytes], path: str, max_line_bytes: int) -> Iterator[Thread | Problem]:
-    """Yield a Thread per good line and a Problem (with line number) per bad one.
+    """Yield a Thread per good line and a Problem (with line number) per bad one."""
+    for _, item in read_jsonl_lines(stream, path, max_line_bytes):
+        yield item
+
+
+def read_jsonl_lines(stream: IO[bytes], path: str, max_line_bytes: int) -> Iterator[tuple[int, Thread | Problem]]:
+    """(line number, Thread or Problem) per non-empty line.
 
     Lines longer than max_line_bytes are skipped without being held in memory.
     """
@@ -113,19 +130,26 @@ def read_jsonl(stream: IO[bytes], path: str, max_line_bytes: int) -> Iterator[Th
         if len(line) > max_line_bytes and not line.endswith(b"\n"):
             while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
                 pass
-            yield Problem(path, number, f"line longer than {max_line_bytes} bytes; skipped", True)
+            yield number, Problem(path, number, f"line longer than {max_line_bytes} bytes; skipped", True)
             continue
         if not line.strip():
             continue
         try:
-            record = json.loads(line.decode("utf-8"))
+            record = json.loads(line.decode("utf-8"), parse_constant=_reject_constant)
         except UnicodeDecodeError as exc:
-            yield Problem(path, number, f"not UTF-8 text ({exc.reason} at byte {exc.start}); line skipped", True)
+            yield number, Problem(path, number, f"not UTF-8 text ({exc.reason} at byte {exc.start}); line skipped", True)
             continue
         except json.JSONDecodeError as exc:
-            yield Problem(path, number, f"invalid JSON ({exc.msg} at column {exc.colno}); line skipped", True)
+            yield number, Problem(path, number, f"invalid JSON ({exc.msg} at column {exc.colno}); line skipped", True)
+            continue
+        except RecordError as exc:
+            yield number, Problem(path, number, f"{exc}; line skipped", True)
             continue
         try:
-            yield thread_from_dict(record)
+            yield number, thread_from_dict(record)
         except RecordError as exc:
-            yield Problem(path, number, f"{exc}; line skipped", True)
+            yield number, Problem(path, number, f"{exc}; line skipped", True)
+
+
+def _reject_constant(name: str):
+    raise RecordError(f"invalid JSON ({name} is not a number JSON allows)")

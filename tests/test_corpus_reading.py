@@ -103,7 +103,7 @@ def test_folder_mixing_good_and_bad_files_via_cli(tmp_path):
         shutil.copy(CORPUS / f"{pid}.txt", folder / "nested" / f"{pid}.txt")
     (folder / "empty.txt").write_text("   \n")
     (folder / "binary.txt").write_bytes(b"\x00\x01")
-    (folder / "bad.jsonl").write_text('{"id": "x", "title": "t", "answers": []}\nnot json\n')
+    (folder / "bad.jsonl").write_text('{"id": "x", "title": "t", "answers": [{"id": "x#1", "text": "Yes."}]}\nnot json\n')
     (folder / "notes.md").write_text("not a page, ignored in folders")
     proc = run_cli("parse", str(folder))
     assert proc.returncode == 1  # documented: some input was skipped
@@ -148,3 +148,30 @@ def test_sources_name_pages_within_their_corpus_never_the_server_path(tmp_path, 
     ]
     monkeypatch.chdir("/")
     assert read_corpus([corpus / "003_2b6731e5901a19ae.txt"]).threads[0].source == "003_2b6731e5901a19ae.txt"
+
+
+def test_jsonl_values_out_of_range_are_refused_with_file_and_line(tmp_path, monkeypatch):
+    """Issue 10: NaN printed invalid JSON and "nan out of 5 stars"; 99 and -5 were shown as given."""
+    def thread(n, **author):
+        return {"id": f"t{n}", "title": "T", "answers": [{"id": f"t{n}#1", "text": "Text.", "author": author}]}
+
+    lines = [
+        json.dumps(thread(1, rating=4.5, reviews=3)),
+        json.dumps(thread(2, rating=float("nan"))),  # json.dumps writes NaN
+        json.dumps(thread(3, rating=float("inf"))),
+        json.dumps(thread(4, rating=99)),
+        json.dumps(thread(5, reviews=-5)),
+        json.dumps({"id": "t6", "title": "T", "answers": []}),
+        json.dumps({"id": "t1", "title": "again", "answers": [{"id": "x#1", "text": "Other."}]}),
+    ]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "threads.jsonl").write_text("\n".join(lines) + "\n")
+    result = read_corpus([tmp_path / "threads.jsonl"])
+    assert [t.id for t in result.threads] == ["t1"]
+    problems = {p.line: p.message for p in result.problems}
+    assert sorted(problems) == [2, 3, 4, 5, 6, 7] and all(p.skipped for p in result.problems)
+    assert "NaN is not a number JSON allows" in problems[2] and "Infinity" in problems[3]
+    assert "rating' must be between 0.0 and 5.0, not 99" in problems[4]
+    assert "reviews' must not be negative" in problems[5]
+    assert "'answers' is empty" in problems[6]
+    assert problems[7] == "thread id 't1' was already read from threads.jsonl:1; this copy skipped"

@@ -27,7 +27,7 @@ authors = st.builds(
 @st.composite
 def threads(draw):
     tid = draw(text)
-    n = draw(st.integers(min_value=0, max_value=4))
+    n = draw(st.integers(min_value=1, max_value=4))  # a thread without answers is refused
     answers = tuple(
         Answer(id=f"{tid}#{i + 1}", text=draw(text), headline=draw(optional_text), author=draw(authors))
         for i in range(n)
