@@ -39,5 +39,9 @@ class IndexIntegrityError(AssistantError):
         super().__init__(f"index at {index_dir} is {kind}: {reason}")
 
 
+class IndexLockedError(AssistantError):
+    """Another process is writing the index folder."""
+
+
 class SettingsError(AssistantError):
     """An ASSISTANT_* environment variable or option with a value that makes no sense."""

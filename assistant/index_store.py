@@ -3,6 +3,7 @@
 Layout of an index folder (default embeddings/):
 
     manifest.json            the commit point: which build is current, and every file's hash
+    .lock                    held (flock) by the one process writing a build
     build-<id>/              one complete build
         threads.jsonl        the corpus as parsed (sources panel, quoting)
         passages.npy         int64 rows (answer number, start, end) per passage
@@ -20,6 +21,7 @@ point leaves the previous index usable.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -27,6 +29,7 @@ import re
 import shutil
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -36,7 +39,7 @@ import numpy as np
 from . import vector_index
 from .chunking import PASSAGE_MAX_CHARS, PASSAGE_OVERLAP_SENTENCES, chunk_answer, sentence_spans
 from .embedding import Embedder
-from .errors import IndexIntegrityError
+from .errors import IndexIntegrityError, IndexLockedError
 from .jsonl import read_jsonl, write_threads
 from .lexical_index import LexicalIndex
 from .models import Answer, Chunk, Thread
@@ -44,6 +47,7 @@ from .terms import content_terms
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
+LOCK = ".lock"
 FILES = ("threads.jsonl", "passages.npy", "sentences.npy", "sentence_vectors.npy", "passages.faiss", "questions.faiss")
 BM25_DIRS = ("passages.bm25", "questions.bm25")
 
@@ -167,11 +171,38 @@ def build_index(
     batch_size: int = 8,
     progress: bool = False,
 ) -> dict:
-    """Embed and index threads into folder; returns the new manifest."""
+    """Embed and index threads into folder; returns the new manifest. One writer at a
+    time: a second one is refused at once (IndexLockedError), before any work."""
     if not any(a.text for t in threads for a in t.answers):
         raise IndexIntegrityError(str(folder), "missing", "the corpus holds no answer text to index")
-    content = embed_corpus(threads, embedder, batch_size=batch_size, progress=progress)
-    return write_index(folder, content, embedder, corpus_fingerprint=corpus_fingerprint, sources=sources)
+    with writer_lock(folder):
+        content = embed_corpus(threads, embedder, batch_size=batch_size, progress=progress)
+        return write_index(folder, content, embedder, corpus_fingerprint=corpus_fingerprint, sources=sources)
+
+
+@contextmanager
+def writer_lock(folder: Path):
+    """An exclusive lock on the index folder (flock on its .lock file, released when the
+    process ends, however it ends), so builds never overwrite or delete each other's files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK, "a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "another process"
+            raise IndexLockedError(
+                f"index at {folder} is being written by {holder}; wait for it to finish, then run again"
+            ) from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"process {os.getpid()}")
+        f.flush()
+        try:
+            yield
+        finally:
+            f.truncate(0)
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def write_index(folder: Path, content: IndexContent, embedder: Embedder, *, corpus_fingerprint: str, sources: list[str]) -> dict:
@@ -436,6 +467,8 @@ def _fsync_tree(root: Path) -> None:
 
 
 def _remove_other_builds(folder: Path, keep: str) -> None:
+    """Called under the writer lock: any other temporary build is an orphan of a writer that
+    died (a live one would hold the lock), and older builds are no longer current."""
     for p in folder.iterdir():
         if p.is_dir() and p.name != keep and (p.name.startswith("build-") or p.name.startswith(".tmp-build-")):
             shutil.rmtree(p, ignore_errors=True)

@@ -10,7 +10,7 @@ import pytest
 
 from assistant.corpus import corpus_files, corpus_fingerprint
 from assistant.errors import IndexIntegrityError
-from assistant.index_store import MANIFEST, build_index, load_index, read_manifest
+from assistant.index_store import LOCK, MANIFEST, build_index, load_index, read_manifest
 from assistant.lexical_index import LexicalIndex
 from assistant.service import ingest, open_index
 from assistant.vector_index import vectors_of
@@ -142,7 +142,7 @@ def test_a_new_build_replaces_the_old_one_on_disk(fake_settings, fake_embedder):
     ingest(fake_settings.corpus_paths, fake_settings.index_dir, fake_embedder, fake_settings, force=True, log=lambda m: None)
     second = read_manifest(fake_settings.index_dir)["build"]
     assert first != second
-    assert sorted(p.name for p in fake_settings.index_dir.iterdir()) == sorted([MANIFEST, second])
+    assert sorted(p.name for p in fake_settings.index_dir.iterdir()) == sorted([MANIFEST, LOCK, second])
 
 
 def test_an_empty_corpus_is_refused_with_a_message(tmp_path, fake_embedder):
@@ -231,3 +231,25 @@ def test_a_manifest_that_is_a_folder_is_damage(fake_settings, fake_embedder):
         load_index(fake_settings.index_dir, fake_embedder)
     assert err.value.kind == "corrupt"
     assert len(open_index(fake_settings, fake_embedder, log=lambda m: None).answers) == 26
+
+
+def test_a_second_writer_is_refused_and_leaves_the_first_ones_build_alone(fake_settings, fake_embedder):
+    """Issue 10: with one ingest paused mid-write, a second `ingest --force` deleted the first
+    one's temporary build."""
+    from assistant.errors import IndexLockedError
+    from assistant.index_store import writer_lock
+
+    build(fake_settings, fake_embedder)
+    folder = fake_settings.index_dir
+    with writer_lock(folder):  # the first writer, paused mid-write
+        (folder / ".tmp-build-first").mkdir()
+        (folder / ".tmp-build-first" / "threads.jsonl").write_text("half written")
+        calls = fake_embedder.calls
+        with pytest.raises(IndexLockedError, match=f"being written by process {os.getpid()}"):
+            ingest(fake_settings.corpus_paths, folder, fake_embedder, fake_settings, force=True, log=lambda m: None)
+        assert fake_embedder.calls == calls  # refused before any work
+        assert (folder / ".tmp-build-first" / "threads.jsonl").read_text() == "half written"
+    # Once no writer holds the lock, what it left behind is an orphan and is cleaned up.
+    build(fake_settings, fake_embedder)
+    assert not (folder / ".tmp-build-first").exists()
+    assert load_index(folder, fake_embedder, fingerprint(fake_settings))
