@@ -75,8 +75,8 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .service import ingest
     from .embedding import SentenceTransformerEmbedder
+    from .service import ingest, resolved_sources
 
     settings = Settings.from_env(index_dir=args.index_dir)
     embedder = SentenceTransformerEmbedder(settings.precision, settings.threads)
@@ -86,6 +86,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"Index {state} at {summary.index_dir}: {summary.threads} threads, {summary.answers} answers, "
         f"{summary.passages} passages."
     )
+    if resolved_sources(args.paths) != resolved_sources(settings.corpus_paths):
+        print(
+            f"note: ask and serve check the index against ASSISTANT_CORPUS_PATHS ({':'.join(settings.corpus_paths)}) "
+            f"and would rebuild it from there; set ASSISTANT_CORPUS_PATHS={':'.join(args.paths)} to use this one.",
+            file=sys.stderr,
+        )
     return EXIT_SKIPPED if any(p.skipped for p in summary.problems) else EXIT_OK
 
 

@@ -39,6 +39,10 @@ class IndexIntegrityError(AssistantError):
         super().__init__(f"index at {index_dir} is {kind}: {reason}")
 
 
+class CorpusUnreachableError(AssistantError):
+    """The configured corpus, which the index must match, cannot be read."""
+
+
 class IndexLockedError(AssistantError):
     """Another process is writing the index folder."""
 

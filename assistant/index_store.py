@@ -45,7 +45,7 @@ from .lexical_index import LexicalIndex
 from .models import Answer, Chunk, Thread
 from .terms import content_terms
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sources recorded resolved; pages named within their corpus
 MANIFEST = "manifest.json"
 LOCK = ".lock"
 FILES = ("threads.jsonl", "passages.npy", "sentences.npy", "sentence_vectors.npy", "passages.faiss", "questions.faiss")
@@ -354,8 +354,11 @@ def _is_count(value) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
-def check_manifest(folder: Path, manifest: dict, embedder: Embedder, corpus_fingerprint: str | None) -> None:
-    """Raise IndexIntegrityError unless the manifest matches this code, model and corpus."""
+def check_manifest(
+    folder: Path, manifest: dict, embedder: Embedder, corpus_fingerprint: str | None, sources: list[str] | None = None
+) -> None:
+    """Raise IndexIntegrityError unless the manifest matches this code, model and corpus
+    (its fingerprint, and the resolved paths it was read from, when given)."""
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexIntegrityError(
             str(folder), "stale", f"index format {manifest.get('format_version')}, this version reads {FORMAT_VERSION}"
@@ -366,14 +369,22 @@ def check_manifest(folder: Path, manifest: dict, embedder: Embedder, corpus_fing
             str(folder), "mismatch", f"built with model {model.get('name')} ({model.get('weights_sha256')}), "
             f"not the loaded {embedder.name} ({embedder.weights_sha256})"
         )
-    if corpus_fingerprint is not None and manifest.get("corpus", {}).get("fingerprint") != corpus_fingerprint:
+    built_from = manifest["corpus"]["sources"]
+    if sources is not None and built_from != sources:
+        raise IndexIntegrityError(
+            str(folder), "mismatch", f"built from {', '.join(built_from) or 'no corpus'}, not the configured {', '.join(sources)}"
+        )
+    if corpus_fingerprint is not None and manifest["corpus"]["fingerprint"] != corpus_fingerprint:
         raise IndexIntegrityError(str(folder), "stale", "the corpus has changed since the index was built")
 
 
-def load_index(folder: Path, embedder: Embedder, corpus_fingerprint: str | None = None) -> CorpusIndex:
-    """Load an index after checking the manifest and every file's size and SHA-256."""
+def load_index(
+    folder: Path, embedder: Embedder, corpus_fingerprint: str | None = None, sources: list[str] | None = None
+) -> CorpusIndex:
+    """Load an index after checking the manifest (against the corpus, when given) and
+    every file's size and SHA-256."""
     manifest = read_manifest(folder)
-    check_manifest(folder, manifest, embedder, corpus_fingerprint)
+    check_manifest(folder, manifest, embedder, corpus_fingerprint, sources)
     build = folder / manifest["build"]
     expected = manifest["files"]
     for name in [*FILES, *BM25_DIRS]:

@@ -11,9 +11,9 @@ from .compose import compose_turn
 from .conversation import resolve
 from .corpus import CorpusReadResult, corpus_files, corpus_fingerprint, read_corpus
 from .embedding import Embedder, SentenceTransformerEmbedder
-from .errors import IndexIntegrityError
+from .errors import CorpusUnreachableError, IndexIntegrityError
 from .fusion import FusionMode
-from .index_store import CorpusIndex, ReusingEmbedder, build_index, load_index, read_manifest, reusable_vectors
+from .index_store import CorpusIndex, ReusingEmbedder, build_index, load_index, reusable_vectors
 from .models import Problem, SearchQuery, Turn
 from .red_flags import RedFlagDetector
 from .retrieval import Retriever
@@ -53,7 +53,7 @@ def ingest(
     result, fingerprint = _read(paths, settings, log)
     if not force:
         try:
-            index = load_index(index_dir, embedder, fingerprint)
+            index = load_index(index_dir, embedder, fingerprint, resolved_sources(paths))
             counts = index.manifest["counts"]
             return IngestSummary(index_dir, counts["threads"], counts["answers"], counts["passages"], result.problems, False)
         except IndexIntegrityError:
@@ -90,7 +90,7 @@ def _rebuild(
         result.threads,
         encoder,
         corpus_fingerprint=fingerprint,
-        sources=[str(p) for p in paths],
+        sources=resolved_sources(paths),
         batch_size=settings.batch_size,
         progress=True,
     )
@@ -100,28 +100,38 @@ def _rebuild(
     return IngestSummary(index_dir, counts["threads"], counts["answers"], counts["passages"], result.problems, True)
 
 
-def open_index(settings: Settings, embedder: Embedder, log: Log = log_to_stderr) -> CorpusIndex:
-    """Load the index, rebuilding it first when it is missing, stale or damaged (if allowed).
+def resolved_sources(paths: Sequence[str]) -> list[str]:
+    """Corpus paths as the manifest records them: absolute, so another working directory
+    cannot make them mean another corpus."""
+    return [str(Path(p).resolve()) for p in paths]
 
-    Staleness is judged against the sources the index was built from (or the configured
-    corpus when there is no index yet); sources that no longer exist cannot be checked.
-    """
+
+def open_index(settings: Settings, embedder: Embedder, log: Log = log_to_stderr) -> CorpusIndex:
+    """Load the index for the configured corpus (ASSISTANT_CORPUS_PATHS), rebuilding it from
+    that corpus first when it is missing, stale, damaged or built from other sources (if
+    allowed). A configured corpus that cannot be reached is refused, never skipped; with
+    check_corpus off the index is served as built (its files still checked)."""
     folder = settings.index_dir
+    if not settings.check_corpus:
+        return load_index(folder, embedder)
+    missing = [p for p in settings.corpus_paths if not Path(p).exists()]
+    if missing or not settings.corpus_paths:
+        raise CorpusUnreachableError(
+            f"the corpus the index at {folder} must match cannot be reached: {', '.join(missing) or 'none configured'} "
+            "(set ASSISTANT_CORPUS_PATHS, or ASSISTANT_CHECK_CORPUS=false to serve the index as built)"
+        )
+    sources = resolved_sources(settings.corpus_paths)
+    files, _ = corpus_files(sources)
+    fingerprint = corpus_fingerprint(files)
     try:
-        sources = read_manifest(folder)["corpus"]["sources"]
-    except (IndexIntegrityError, KeyError, TypeError):
-        sources = list(settings.corpus_paths)
-    files, _ = corpus_files(p for p in sources if Path(p).exists())
-    fingerprint = corpus_fingerprint(files) if files else None
-    try:
-        return load_index(folder, embedder, fingerprint)
+        return load_index(folder, embedder, fingerprint, sources)
     except IndexIntegrityError as exc:
-        if not settings.rebuild or not files:
+        if not settings.rebuild:
             raise
         log(f"{exc}; rebuilding it from {', '.join(sources)}")
     # The index was just found unusable: rebuild without checking it again.
     _rebuild(*_read(sources, settings, log), sources, folder, embedder, settings, reuse=True, log=log)
-    return load_index(folder, embedder, fingerprint)
+    return load_index(folder, embedder, fingerprint, sources)
 
 
 class Assistant:

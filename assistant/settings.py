@@ -23,6 +23,9 @@ class Settings:
     batch_size: int = 8  # batch 8 beat 32 on these 2-core machines (DESIGN §8)
     threads: int = 0  # torch compute threads; 0 keeps torch's default
     rebuild: bool = True  # rebuild a missing or stale default index instead of refusing
+    # Check the index against corpus_paths (staleness); false serves an index as built, its
+    # files still checked (replicas sharing a read-only index without the corpus).
+    check_corpus: bool = True
     max_page_bytes: int = 5 * 1024 * 1024
     host: str = "127.0.0.1"
     port: int = 7860

@@ -253,3 +253,69 @@ def test_a_second_writer_is_refused_and_leaves_the_first_ones_build_alone(fake_s
     build(fake_settings, fake_embedder)
     assert not (folder / ".tmp-build-first").exists()
     assert load_index(folder, fake_embedder, fingerprint(fake_settings))
+
+
+def two_corpora(tmp_path):
+    """Corpus a/corpus with the three pages, and b/corpus with one of them."""
+    import shutil
+
+    from .conftest import CORPUS
+
+    shutil.copytree(CORPUS, tmp_path / "a" / "corpus")
+    (tmp_path / "b" / "corpus").mkdir(parents=True)
+    shutil.copy(CORPUS / "003_2b6731e5901a19ae.txt", tmp_path / "b" / "corpus")
+    return tmp_path / "a" / "corpus", tmp_path / "b" / "corpus"
+
+
+def test_another_working_directory_does_not_rebuild_the_index_from_its_own_corpus(tmp_path, monkeypatch, fake_embedder):
+    """Issue 10: the manifest said `corpus/`, so `ask` run beside another corpus/ rebuilt the
+    shared index from it (3 threads -> 1)."""
+    from assistant.settings import Settings
+
+    corpus_a, _ = two_corpora(tmp_path)
+    shared = tmp_path / "shared-index"
+    monkeypatch.chdir(tmp_path / "a")
+    ingest(["corpus"], shared, fake_embedder, Settings(), log=lambda m: None)
+    monkeypatch.chdir(tmp_path / "b")  # has its own corpus/
+    settings = Settings(index_dir=shared, corpus_paths=(str(corpus_a),))
+    messages = []
+    assert len(open_index(settings, fake_embedder, log=messages.append).threads) == 3
+    assert messages == []  # served as built: nothing was rebuilt
+
+
+def test_a_manifest_copied_from_another_build_is_not_served(tmp_path, fake_embedder):
+    """Issue 10: a manifest (and build) copied from an index of another corpus was served."""
+    import shutil
+
+    from assistant.settings import Settings
+
+    corpus_a, corpus_b = two_corpora(tmp_path)
+    settings_a = Settings(index_dir=tmp_path / "index-a", corpus_paths=(str(corpus_a),))
+    settings_b = Settings(index_dir=tmp_path / "index-b", corpus_paths=(str(corpus_b),))
+    open_index(settings_a, fake_embedder, log=lambda m: None)
+    open_index(settings_b, fake_embedder, log=lambda m: None)
+    build_b = read_manifest(settings_b.index_dir)["build"]
+    shutil.copytree(settings_b.index_dir / build_b, settings_a.index_dir / build_b)
+    shutil.copy(settings_b.index_dir / MANIFEST, settings_a.index_dir / MANIFEST)
+    with pytest.raises(IndexIntegrityError) as err:
+        open_index(settings_a.with_(rebuild=False), fake_embedder, log=lambda m: None)
+    assert err.value.kind == "mismatch" and str(corpus_b.resolve()) in str(err.value)
+    messages = []
+    assert len(open_index(settings_a, fake_embedder, log=messages.append).threads) == 3  # rebuilt from a
+    assert any("rebuilding it from" in m for m in messages)
+
+
+def test_an_unreachable_corpus_is_refused_unless_the_index_is_served_as_built(tmp_path, fake_embedder):
+    """Issue 10: with its sources unreachable, staleness was not checked at all."""
+    import shutil
+
+    from assistant.errors import CorpusUnreachableError
+    from assistant.settings import Settings
+
+    corpus_a, _ = two_corpora(tmp_path)
+    settings = Settings(index_dir=tmp_path / "index", corpus_paths=(str(corpus_a),))
+    open_index(settings, fake_embedder, log=lambda m: None)
+    shutil.rmtree(corpus_a)
+    with pytest.raises(CorpusUnreachableError, match="ASSISTANT_CORPUS_PATHS"):
+        open_index(settings, fake_embedder, log=lambda m: None)
+    assert len(open_index(settings.with_(check_corpus=False), fake_embedder, log=lambda m: None).threads) == 3

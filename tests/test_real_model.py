@@ -30,7 +30,7 @@ def corpus_answers():
 def test_first_ask_builds_the_index_offline_and_prints_the_json_contract(tmp_path):
     proc = run_cli("ask", "--index-dir", str(tmp_path / "idx"), "--json", "Will my lip paralysis from Botox go away?", env=NO_NETWORK)
     assert proc.returncode == 0, proc.stderr
-    assert "rebuilding it from corpus" in proc.stderr
+    assert f"rebuilding it from {REPO / 'corpus'}" in proc.stderr
     [turn] = json.loads(proc.stdout)["turns"]
     assert set(turn) >= {"message", "search_query", "abstained", "notices", "quotes"}
     assert not turn["abstained"] and 1 <= len(turn["quotes"]) <= 5
@@ -42,6 +42,7 @@ def test_first_ask_builds_the_index_offline_and_prints_the_json_contract(tmp_pat
         assert answer.text[quote["start"] : quote["end"]] == quote["text"]
         assert quote["author"]["name"] == answer.author.name
         assert quote["thread_id"] == quote["answer_id"].split("#")[0]
+        assert quote["source"] == f"corpus/{quote['thread_id']}.txt"  # never the server's path
     assert len({q["answer_id"] for q in turn["quotes"]}) == len(turn["quotes"])
     assert turn["notices"][-1] == wording.SOURCE_DISCLAIMER
 
