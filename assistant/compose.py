@@ -48,6 +48,8 @@ def turn_to_dict(turn: Turn) -> dict:
         "message": turn.message,
         "search_query": turn.search_query.text,
         "is_followup": turn.search_query.is_followup,
+        # the earlier messages a follow-up was read together with, oldest first
+        "context": [text for text, _ in turn.search_query.parts[:-1]],
         "abstained": turn.abstained,
         # "emergency", "same_day" or None; a program shows notices[0] first and, for an
         # emergency, keeps the quotes out of the way as the chat does.
@@ -69,6 +71,7 @@ def turn_to_dict(turn: Turn) -> dict:
                 "headline": q.answer.headline,
                 "thread_title": q.thread.title,
                 "source": q.thread.source,
+                "url": q.thread.url,
             }
             for q in turn.quotes
         ],

@@ -47,5 +47,9 @@ class IndexLockedError(AssistantError):
     """Another process is writing the index folder."""
 
 
+class ServeError(AssistantError):
+    """The browser app cannot start (its port is taken, say)."""
+
+
 class SettingsError(AssistantError):
     """An ASSISTANT_* environment variable or option with a value that makes no sense."""

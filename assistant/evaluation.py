@@ -1,7 +1,8 @@
 """Search quality on a labelled set: bench/devset.json (development: tuned on) or
 bench/heldout.json (held out: written before the last round of ranking work, not tuned on);
 and red-flag triage on bench/redflags_dev.json (tuned on) and bench/redflags_heldout.json
-(written blind by a second author, never tuned on).
+(written blind by a third author, never tuned on; bench/redflags_dev_b.json was the
+first held-out set and is development data since its failures were read).
 
 Metrics:
 - nDCG@5 with graded gains (2^grade - 1), the ideal ranking taken from all labels;

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from typing import IO, Any
+from urllib.parse import urlsplit
 
 from .models import Answer, Author, Problem, Thread
 
@@ -16,6 +17,7 @@ def thread_to_dict(thread: Thread) -> dict[str, Any]:
         "title": thread.title,
         "question": thread.question,
         "source": thread.source,
+        "url": thread.url,
         "answers": [
             {
                 "id": a.id,
@@ -69,6 +71,7 @@ def thread_from_dict(record: Any) -> Thread:
         title=title,
         question=_optional(record, "question", str, "question"),
         source=_optional(record, "source", str, "source"),
+        url=_web_address(record),
         answers=tuple(answers),
     )
 
@@ -90,6 +93,17 @@ def _author(raw: Any, where: str) -> Author:
         rating=float(rating) if rating is not None else None,
         reviews=reviews,
     )
+
+
+def _web_address(record: dict) -> str | None:
+    """The optional `url`: only an absolute http(s) address is a link a browser may open."""
+    url = _optional(record, "url", str, "url")
+    if url is None:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url.strip()):
+        raise RecordError(f"field 'url' must be an http:// or https:// address, not {url[:80]!r}")
+    return url.strip()
 
 
 def _required_str(record: dict, key: str, where: str) -> str:

@@ -36,7 +36,8 @@ class Thread:
     title: str
     answers: tuple[Answer, ...]
     question: str | None = None
-    source: str | None = None  # the file it was read from
+    source: str | None = None  # where it was read: "corpus/000_x.txt", or as the JSONL says
+    url: str | None = None  # the original page's web address (http or https only), if known
 
 
 @dataclass(frozen=True)

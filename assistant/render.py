@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from . import wording
-from .models import Author, Quote, Turn, Urgency
+from .models import Author, Turn, Urgency
 
 
 def attribution_line(author: Author) -> str:
@@ -19,33 +19,48 @@ def attribution_line(author: Author) -> str:
     return " · ".join(parts) if parts else wording.NO_ATTRIBUTION
 
 
-def quote_display_text(quote: Quote) -> str:
-    """The quote with an ellipsis where it starts or ends inside the answer."""
+def quote_display_text(quote: dict) -> str:
+    """The quote (as in `ask --json`) with an ellipsis where it starts or ends inside the answer."""
     return (
-        (wording.ELLIPSIS if quote.starts_inside else "")
-        + quote.text
-        + (wording.ELLIPSIS if quote.ends_inside else "")
+        (wording.ELLIPSIS if quote["starts_inside"] else "")
+        + quote["text"]
+        + (wording.ELLIPSIS if quote["ends_inside"] else "")
     )
 
 
 def turn_to_text(turn: Turn, width: int = 88) -> str:
-    """Notices first (an urgent one leads), then the quotes, the disclaimer, what was searched."""
-    lines = []
-    disclaimer = turn.notices[-1]
-    for notice in turn.notices[:-1]:
-        lines += [*textwrap.wrap(notice, width), ""]
-    if turn.urgency is Urgency.EMERGENCY and turn.quotes:
-        lines += [*textwrap.wrap(wording.OTHER_CASES.format(n=len(turn.quotes)), width), ""]
-    for n, quote in enumerate(turn.quotes, start=1):
-        body = quote_display_text(quote)
-        wrapped = []
-        for paragraph in body.split("\n\n"):
-            wrapped += textwrap.wrap(paragraph, width - 6) + [""]
-        lines.append(f"[{n}] \u201c" + (wrapped[0] if wrapped else ""))
-        lines += ["    " + w if w else "" for w in wrapped[1:-1]]
-        lines[-1] += "\u201d"
-        lines.append(f"    \u2014 {attribution_line(quote.answer.author)}")
-        lines.append(f"    {wording.ANSWERED_QUESTION} {quote.thread.title} [{quote.answer.id}]")
+    """A reply for the terminal: wrapped, with answer ids and what was searched."""
+    from .compose import turn_to_dict
+
+    return reply_text(turn_to_dict(turn), width=width, ids=True, searched=True)
+
+
+def reply_text(turn: dict, width: int | None = None, *, ids: bool = False, searched: bool = False) -> str:
+    """A reply (as in `ask --json`) as plain text: notices first (an urgent one leads), then
+    each quote with its physician and the question it answered, then the disclaimer.
+    Unwrapped when width is None (for the clipboard)."""
+
+    def wrap(text: str, indent: str = "") -> list[str]:
+        if width is None:
+            return [indent + line if line else "" for line in text.split("\n")]
+        return [indent + line if line else "" for p in text.split("\n\n") for line in (textwrap.wrap(p, width - len(indent)) + [""])][:-1]
+
+    lines: list[str] = []
+    disclaimer = turn["notices"][-1]
+    for notice in turn["notices"][:-1]:
+        lines += [*wrap(notice), ""]
+    if turn.get("urgency") == Urgency.EMERGENCY.value and turn["quotes"]:
+        lines += [*wrap(wording.OTHER_CASES.format(n=len(turn["quotes"]))), ""]
+    for n, quote in enumerate(turn["quotes"], start=1):
+        body = wrap(quote_display_text(quote), "    ")
+        body[0] = f"[{n}] \u201c" + body[0][4:]
+        body[-1] += "\u201d"
+        lines += body
+        lines.append(f"    \u2014 {attribution_line(Author(**quote['author']))}")
+        answered = f"    {wording.ANSWERED_QUESTION} {quote['thread_title']}"
+        lines.append(answered + (f" [{quote['answer_id']}]" if ids else ""))
         lines.append("")
-    lines += [*textwrap.wrap(disclaimer, width), "", f"{wording.SEARCHED_FOR} {turn.search_query.text}"]
+    lines += wrap(disclaimer)
+    if searched:
+        lines += ["", f"{wording.SEARCHED_FOR} {turn['search_query']}"]
     return "\n".join(lines)

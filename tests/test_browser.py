@@ -115,7 +115,7 @@ def test_ordinary_reply_shows_its_first_quote_in_view_and_readable(browser, runn
     assert card.locator(".pa-cite").evaluate(IN_VIEW_JS) and card.locator(".pa-quote").evaluate(IN_VIEW_JS)
     for part in (".pa-quote", ".pa-author", ".pa-for", ".pa-cite"):
         assert card.locator(part).evaluate(CONTRAST_JS) >= WCAG_AA, part
-    for part in (".pa-disclaimer", ".pa-searched"):
+    for part in (".pa-disclaimer", ".pa-copy"):
         assert reply.locator(part).evaluate(CONTRAST_JS) >= WCAG_AA, part
     page.context.close()
 
@@ -142,8 +142,8 @@ def test_conversation_with_sources_follow_up_and_abstention(page):
     page.screenshot(path=str(SCREENSHOTS / "3-sources.png"), full_page=True)
 
     follow_up = ask(page, "how long until it wears off?", 1)
-    searched = follow_up.locator(".pa-searched").inner_text()
-    assert "Will my lip paralysis from Botox go away?" in searched and "how long until it wears off?" in searched
+    follow_up.locator(".pa-searched > summary").click()
+    assert follow_up.locator(".pa-context").inner_text() == "Will my lip paralysis from Botox go away?"
     assert follow_up.locator(".pa-card").count() >= 1
 
     off_topic = ask(page, "What's a good recipe for banana bread?", 2)
@@ -199,6 +199,11 @@ def test_hostile_page_is_shown_as_text_and_runs_nothing(browser, tmp_path):
     corpus = tmp_path / "corpus"
     shutil.copytree(CORPUS, corpus)
     (corpus / "hostile.txt").write_text(HOSTILE_PAGE, encoding="utf-8")
+    linked = {"id": "linked", "title": "Chin filler lump", "url": "https://example.org/chin-filler-lump",
+              "answers": [{"id": "linked#1", "text": "A chin filler lump can be massaged or dissolved with hyaluronidase."}]}
+    script = {"id": "script", "title": "Chin filler script", "url": "javascript:alert(1)",
+              "answers": [{"id": "script#1", "text": "A chin filler lump answer with a script link."}]}
+    (corpus / "linked.jsonl").write_text(json.dumps(linked) + "\n" + json.dumps(script) + "\n", encoding="utf-8")
     app = RunningApp(corpus, tmp_path)
     try:
         page = browser.new_page()
@@ -218,6 +223,14 @@ def test_hostile_page_is_shown_as_text_and_runs_nothing(browser, tmp_path):
         assert "<img src=x onerror=" in page.locator("#page").inner_text()
         assert "<script>" in page.locator("#page h3").inner_text()
         page.screenshot(path=str(SCREENSHOTS / "5-hostile-page.png"), full_page=True)
+        # A thread's web address opens the original page in a new tab, without opener;
+        # the thread whose url is javascript: was refused when the corpus was read.
+        lump = ask(page, "I have a lump from chin filler", 1)
+        original = lump.locator("a.pa-original")
+        assert original.count() == 1 and original.get_attribute("href") == "https://example.org/chin-filler-lump"
+        assert original.get_attribute("target") == "_blank" and original.get_attribute("rel") == "noopener noreferrer"
+        assert page.locator("#sources a.pa-original").first.get_attribute("href") == "https://example.org/chin-filler-lump"
+        assert "Chin filler script" not in lump.inner_text()
         assert page.evaluate("() => window.__pwned") is None
         assert page.locator("#chat img[src='x'], #page img, #sources img, a[href^='javascript']").count() == 0
         assert not [u for u in requests if "tracker.png" in u]
@@ -245,3 +258,125 @@ def test_api_endpoint_with_gradio_client(running_app):
             assert quote["author"] == answers[quote["answer_id"]]["author"]
     off = client.predict(["What is the capital of Australia?"], api_name="/ask")
     assert off["turns"][0]["abstained"] and off["turns"][0]["quotes"] == []
+
+
+# ---------------------------------------------------------------------------------------
+# The chat as a patient experiences it (issue 11)
+
+def picker_entries(page) -> list[str]:
+    """The reply picker's entries as listed (Gradio marks the chosen one with a check)."""
+    page.locator("#reply-picker input").click()
+    return [t.split("\n")[-1].strip() for t in page.get_by_role("option").all_inner_texts()]
+
+
+def plain(page, selector: str) -> str:
+    """Click a copy control and read back what it put on the clipboard."""
+    page.locator(selector).click()
+    return page.evaluate("() => navigator.clipboard.readText()")
+
+
+def test_clear_forgets_the_conversation_not_just_the_messages(page):
+    ask(page, "Will my lip paralysis from Botox go away?", 0)
+    page.locator("#clear").click()
+    page.wait_for_function("() => document.querySelectorAll('#chat .pa-reply').length === 0")
+    reply = ask(page, "how long will it take?", 0)
+    # Not read with the cleared question: it is about nothing on its own, so nothing is quoted.
+    assert reply.locator(".pa-searched").count() == 0 and reply.locator(".pa-card").count() == 0
+    assert page.locator("#sources").inner_text().strip() == wording.NO_SOURCES_FOR_REPLY.format(n=1)
+    assert picker_entries(page) == ["1. how long will it take?"]
+
+
+def test_copy_gives_plain_text_with_quote_physician_and_question(page):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    reply = ask(page, "Will my lip paralysis from Botox go away?", 0)
+    text = plain(page, "#chat .pa-reply >> nth=0 >> .pa-copy")
+    first_quote = reply.locator(".pa-quote").first.inner_text().strip("\u201c\u201d").strip(wording.ELLIPSIS)
+    name = reply.locator(".pa-author strong").first.inner_text()
+    assert "<" not in text and text.startswith(f"{wording.YOU_ASKED} Will my lip paralysis from Botox go away?")
+    assert first_quote in text and name in text and wording.ANSWERED_QUESTION in text
+    assert text.rstrip().endswith(wording.SOURCE_DISCLAIMER)
+    ask(page, "how long until it wears off?", 1)
+    both = plain(page, "#copy-conversation")
+    assert both.count(wording.YOU_ASKED) == 2 and "<" not in both
+
+
+def test_a_follow_up_says_briefly_what_it_was_read_with(page):
+    long_question = "Will my lip paralysis from Botox go away? " + "I am very worried about it. " * 100
+    ask(page, long_question, 0)
+    reply = ask(page, "how long until it wears off?", 1)
+    detail = reply.locator(".pa-searched")
+    assert detail.locator("summary").inner_text() == wording.READ_TOGETHER
+    assert not detail.locator(".pa-context").is_visible()  # folded until asked for
+    detail.locator("summary").click()
+    shown = detail.locator(".pa-context").inner_text()
+    assert shown.startswith("Will my lip paralysis from Botox go away?") and len(shown) <= 170 and shown.endswith(wording.ELLIPSIS)
+
+
+def test_an_example_click_asks_it_and_the_picker_names_the_question(page):
+    page.get_by_text(wording.EXAMPLE_QUESTIONS[1], exact=True).click()
+    page.wait_for_function("() => document.querySelectorAll('#chat .pa-reply').length === 1", timeout=60_000)
+    assert page.locator("#chat .pa-user").first.inner_text() == wording.EXAMPLE_QUESTIONS[1]
+    assert page.locator("#chat .pa-card").count() >= 1
+    assert picker_entries(page) == [f"1. {wording.EXAMPLE_QUESTIONS[1]}"]
+    assert page.locator("#chat button[aria-label*='hare' i]").count() == 0  # no share icon
+
+
+def test_two_votes_on_a_reply_leave_one_record_with_its_comment(page, running_app):
+    ask(page, "Does exercising the muscles make Botox wear off faster?", 0)
+    before = running_app.feedback.read_text().splitlines() if running_app.feedback.exists() else []
+    page.locator("#chat button[aria-label='Like']").last.click()
+    page.wait_for_selector("#comment textarea", timeout=10_000)
+    page.locator("#chat button[aria-label='Dislike']").last.click()
+    page.fill("#comment textarea", "It answered a different question.")
+    page.locator("#send-comment").click()
+    page.wait_for_function("() => !document.querySelector('#comment textarea')?.offsetParent", timeout=10_000)
+    lines = running_app.feedback.read_text().splitlines()
+    assert len(lines) == len(before) + 1
+    record = json.loads(lines[-1])
+    assert record["vote"] == "down" and record["comment"] == "It answered a different question."
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_phone_reaches_a_replys_sources_in_one_tap(browser, running_app, scheme):
+    page = new_page(browser, running_app.url, "phone", scheme)
+    ask(page, "Will my lip paralysis from Botox go away?", 0)
+    settled(page, ask(page, "Can Botox in my forehead spread to my upper lip?", 1))
+    page.locator("#chat .pa-reply").first.locator(".pa-source-link").nth(1).tap()  # an older reply's 2nd quote
+    target = page.locator("#sources #pa-src-2")
+    page.wait_for_function("e => e.getBoundingClientRect().top >= 0 && e.getBoundingClientRect().top < innerHeight",
+                           arg=target.element_handle(), timeout=10_000)
+    assert page.locator("#sources h3").first.inner_text() == f"{wording.SOURCES_TITLE} [1]"
+    assert target.locator(".pa-cite").evaluate(IN_VIEW_JS)
+    # One scrolling page: the chat does not scroll inside it.
+    assert page.evaluate("() => { const b = document.querySelector('#chat .bubble-wrap'); return b.scrollHeight <= b.clientHeight + 1; }")
+    page.screenshot(path=str(SCREENSHOTS / f"phone-sources-{scheme}.png"))
+    page.context.close()
+
+
+APP_TEXT = [  # every element whose colour the app sets
+    ".pa-urgent", ".pa-same-day", ".pa-notice", ".pa-cite", ".pa-quote", ".pa-author", ".pa-for", ".pa-links a",
+    ".pa-disclaimer", ".pa-searched > summary", ".pa-copy", ".pa-other-cases > summary", "#sources mark",
+]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_colour_the_app_sets_is_readable(browser, running_app, scheme):
+    page = new_page(browser, running_app.url, "desktop", scheme)
+    for n, message in enumerate([
+        "Will my lip paralysis from Botox go away?", "how long until it wears off?",
+        "I had Botox yesterday and now I have trouble swallowing, will it go away?",
+        "pus and a fever where I had Botox in my masseter", "What's a good recipe for banana bread?",
+    ]):
+        ask(page, message, n)
+    page.locator("#chat .pa-other-cases > summary").first.click()
+    page.locator("#chat .pa-searched > summary").first.click()
+    page.locator("#reply-picker input").click()
+    page.get_by_role("option").first.click()
+    page.wait_for_selector("#sources mark")
+    page.screenshot(path=str(SCREENSHOTS / f"desktop-{scheme}-conversation.png"), full_page=True)
+    for selector in APP_TEXT:
+        elements = page.locator(selector)
+        assert elements.count() >= 1, selector
+        for i in range(elements.count()):
+            assert elements.nth(i).evaluate(CONTRAST_JS) >= WCAG_AA, selector
+    page.context.close()

@@ -175,3 +175,16 @@ def test_jsonl_values_out_of_range_are_refused_with_file_and_line(tmp_path, monk
     assert "reviews' must not be negative" in problems[5]
     assert "'answers' is empty" in problems[6]
     assert problems[7] == "thread id 't1' was already read from threads.jsonl:1; this copy skipped"
+
+
+def test_a_thread_url_must_be_a_web_address(tmp_path):
+    def thread(n, url):
+        return json.dumps({"id": f"t{n}", "title": "T", "url": url, "answers": [{"id": f"t{n}#1", "text": "Text."}]})
+
+    bad = ["javascript:alert(1)", "file:///etc/passwd", "/local/path", "https://", "https://a b.example/"]
+    lines = [thread(0, "https://example.org/page?x=1"), *(thread(n, url) for n, url in enumerate(bad, start=1))]
+    (tmp_path / "threads.jsonl").write_text("\n".join(lines) + "\n")
+    result = read_corpus([tmp_path / "threads.jsonl"])
+    assert [(t.id, t.url) for t in result.threads] == [("t0", "https://example.org/page?x=1")]
+    assert sorted(p.line for p in result.problems) == [2, 3, 4, 5, 6]
+    assert all("http:// or https://" in p.message for p in result.problems)

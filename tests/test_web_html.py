@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import threading
 from html.parser import HTMLParser
 
@@ -49,21 +51,31 @@ def fixed_strings():
 def test_every_text_in_a_reply_is_a_quote_its_attribution_or_fixed_wording(fake_assistant, conversation):
     for turn in fake_assistant.converse(conversation):
         data = turn_to_dict(turn)
-        allowed = fixed_strings() | {
-            f"{wording.SEARCHED_FOR} {data['search_query']}",
-            wording.OTHER_CASES.format(n=len(turn.quotes)),
-        }
+        # The patient's own earlier words, shortened, under "Read together with ..."
+        context = {m for m in data["context"]} | {m[:160].rsplit(" ", 1)[0] + wording.ELLIPSIS for m in data["context"]}
+        allowed = fixed_strings() | context | {wording.OTHER_CASES.format(n=len(turn.quotes))}
         for n, quote in enumerate(turn.quotes, start=1):
             author = quote.answer.author
             allowed |= {f"[{n}]", quote.thread.title, attribution_line(author)}
             if author.name:
                 allowed |= {author.name, attribution_line(author)[len(author.name):].strip()}
-        for text in text_nodes(reply_html(data)).texts:
+        fragment = reply_html(data)
+        plain = re.search(r'<div class="pa-plain">(.*?)</div>', fragment, re.S)
+        assert plain, "every reply carries its plain text for copying"
+        for text in text_nodes(fragment.replace(plain.group(0), "")).texts:
             if text.startswith("\u201c"):  # a quote card: the exact words of one cited answer
                 body = text.strip("\u201c\u201d").strip(wording.ELLIPSIS)
                 assert any(body == q.text for q in turn.quotes), text
             else:
                 assert text in allowed, text
+        # What "Copy" puts on the clipboard: the question, then only the same kinds of text.
+        lines = [line.strip() for line in html.unescape(plain.group(1)).splitlines() if line.strip()]
+        assert lines[0] == f"{wording.YOU_ASKED} {turn.message}"
+        copyable = allowed | {f"\u2014 {attribution_line(q.answer.author)}" for q in turn.quotes} | {
+            f"{wording.ANSWERED_QUESTION} {q.thread.title}" for q in turn.quotes}
+        for line in lines[1:]:
+            body = re.sub(r"^\[\d+\] ", "", line).strip("\u201c\u201d").strip(wording.ELLIPSIS)
+            assert line in copyable or any(body and body in q.text for q in turn.quotes), line
 
 
 def test_emergency_reply_puts_the_notice_first_and_folds_the_quotes(fake_assistant):
@@ -83,7 +95,8 @@ def hostile_turn():
         "author": {"name": "<b>Eve</b>, MD", "title": "<img src=x onerror=alert(2)>", "rating": None, "reviews": None},
         "headline": None, "thread_title": "<i>title</i>", "source": None,
     }
-    return {"message": "m", "search_query": "<svg onload=alert(3)>", "is_followup": False, "abstained": False,
+    return {"message": "<svg onload=alert(3)>", "search_query": "<svg onload=alert(3)> m", "is_followup": True,
+            "context": ["<svg onload=alert(3)>"], "abstained": False,
             "notices": [wording.SOURCE_DISCLAIMER], "quotes": [quote]}
 
 

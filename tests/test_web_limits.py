@@ -89,17 +89,35 @@ def test_the_chat_is_rebuilt_from_the_server_record_not_from_the_browser(app_eve
 def test_votes_with_a_bad_index_are_ignored_and_one_session_is_rate_limited(app_events):
     events, _, settings = app_events
     _, _, turns, _, _ = events["respond"]("Will my lip paralysis from Botox go away?", [])
+    _, _, turns, _, _ = events["respond"]("Can Botox in my forehead spread to my upper lip?", turns)
     vote = events["vote"]
     request = gr.Request(session_hash="s1")
     for index in ([-1000, 0], [999, 0], "x", None, [True, 0]):
-        vote(turns, gr.LikeData(None, {"index": index, "value": "", "liked": True}), request)
+        assert vote(turns, gr.LikeData(None, {"index": index, "value": "", "liked": True}), request) == (gr.skip(), gr.skip())
     assert not settings.feedback_path.exists()
-    for _ in range(8):
-        vote(turns, gr.LikeData(None, {"index": [1, 0], "value": "", "liked": False}), request)
-    vote(turns, gr.LikeData(None, {"index": [1, 0], "value": "", "liked": True}), gr.Request(session_hash="s2"))
-    lines = [json.loads(line) for line in settings.feedback_path.read_text().splitlines()]
-    assert len(lines) == settings.feedback_per_minute + 1  # 5 from s1 in the minute, 1 from s2
-    assert all(len(json.dumps(e)) < 10_000 for e in lines)
+    with pytest.warns(UserWarning, match="wait a moment") as refused:
+        for n in range(8):  # alternating between the two replies; the limit is 5 a minute
+            vote(turns, gr.LikeData(None, {"index": [2 * (n % 2), 0], "value": "", "liked": n < 4}), request)
+    assert len(refused) == 8 - settings.feedback_per_minute
+    records = [json.loads(line) for line in settings.feedback_path.read_text().splitlines()]
+    # One record per reply, the last vote that got through: reply 1 "down" (n=4), reply 2 "up" (n=3).
+    assert sorted((r["message"][:4], r["vote"]) for r in records) == [("Can ", "up"), ("Will", "down")]
+    assert all(len(json.dumps(r)) < 10_000 for r in records)
+
+
+def test_a_second_vote_replaces_the_first_and_a_comment_joins_it(app_events, capsys):
+    events, _, settings = app_events
+    _, _, turns, _, _ = events["respond"]("Will my lip paralysis from Botox go away?", [])
+    request = gr.Request(session_hash="s1")
+    events["vote"](turns, gr.LikeData(None, {"index": [1, 0], "value": "", "liked": True}), request)
+    voted, shown = events["vote"](turns, gr.LikeData(None, {"index": [1, 0], "value": "", "liked": False}), request)
+    assert voted == {"number": 1, "vote": "down"} and shown["visible"] is True
+    cleared, hidden = events["send_comment"]("  The quote was about exercise, not my lip.  " + "x" * 1000, voted, turns, request)
+    assert cleared == "" and hidden["visible"] is False
+    assert wording.COMMENT_THANKS in capsys.readouterr().out  # what the user is told (printed outside a page)
+    [record] = [json.loads(line) for line in settings.feedback_path.read_text().splitlines()]
+    assert record["vote"] == "down" and record["reply_id"] == turns[0]["reply_id"]
+    assert record["comment"].startswith("The quote was about exercise, not my lip.") and len(record["comment"]) == 500
 
 
 def test_reply_numbers_from_the_browser_are_checked(app_events):

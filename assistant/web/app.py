@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import uuid
+
 import gradio as gr
 
 from .. import wording
 from ..compose import turn_to_dict
 from ..service import Assistant
 from ..settings import Settings
-from .feedback import FeedbackLog
-from .html import page_html, reply_html, sources_html, user_message_html
+from .feedback import MAX_COMMENT_CHARS, FeedbackLog
+from .html import page_html, reply_html, shortened, sources_html, user_message_html
 
 
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
@@ -40,10 +42,10 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             gr.Warning(refusal)
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         history = [t["message"] for t in turns] + [message]
-        turn = turn_to_dict(assistant.reply(history))
+        turn = turn_to_dict(assistant.reply(history)) | {"reply_id": uuid.uuid4().hex}  # names it in feedback
         turns = [*turns, turn]
         n = len(turns)
-        return "", chat_messages(turns), turns, sources_html(turn, n, threads), gr.update(choices=list(range(1, n + 1)), value=n)
+        return "", chat_messages(turns), turns, sources_html(turn, n, threads), gr.update(choices=reply_choices(turns), value=n)
 
     def show_reply(number, turns: list):
         number = _valid_number(number, turns)
@@ -58,14 +60,30 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         return sources_html(turns[number - 1], number, threads), gr.update(value=number)
 
     def vote(turns: list, event: gr.LikeData, request: gr.Request):
+        """Record the vote (a second vote on the reply replaces the first) and offer a comment."""
         number = _valid_number(_turn_number(event.index), turns)
         if number is None:
-            return
-        if not feedback.record(turns[number - 1], "up" if event.liked else "down", session=request.session_hash):
+            return gr.skip(), gr.skip()
+        choice = "up" if event.liked else "down"
+        turn = turns[number - 1]
+        if not feedback.record(turn, choice, request.session_hash, turn.get("reply_id")):
             gr.Warning(wording.TOO_MANY_VOTES)
+            return gr.skip(), gr.skip()
+        return {"number": number, "vote": choice}, gr.update(visible=True)
+
+    def send_comment(comment: str, voted: dict | None, turns: list, request: gr.Request):
+        number = _valid_number((voted or {}).get("number"), turns)
+        if number is None or not isinstance(comment, str) or not comment.strip():
+            return gr.skip(), gr.skip()
+        turn = turns[number - 1]
+        if not feedback.record(turn, voted["vote"], request.session_hash, turn.get("reply_id"), comment):
+            gr.Warning(wording.TOO_MANY_VOTES)
+            return gr.skip(), gr.skip()
+        gr.Info(wording.COMMENT_THANKS)
+        return "", gr.update(visible=False)
 
     def clear():
-        return "", [], [], sources_html(None, None, threads), gr.update(choices=[], value=None)
+        return "", [], [], sources_html(None, None, threads), gr.update(choices=[], value=None), None, gr.update(visible=False)
 
     with gr.Blocks(title=wording.APP_TITLE, analytics_enabled=False) as app:
         # Kept on the server per browser session; Gradio drops it after session_ttl_s, and
@@ -77,18 +95,27 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 chatbot = gr.Chatbot(
                     label=wording.CONVERSATION_LABEL,
                     height=560,
-                    autoscroll=False,  # each new reply is shown from its start (html.SCROLL_TO_NEW_REPLY_JS)
+                    autoscroll=False,  # each new reply is shown from its start (html.PAGE_JS)
                     render_markdown=False,  # corpus text is escaped HTML, never Markdown
                     sanitize_html=True,
                     allow_tags=False,
                     feedback_options=["Like", "Dislike"],
+                    buttons=[],  # no share, and no copy of raw HTML: each reply has its own plain-text copy
                     elem_id="chat",
                 )
+                voted = gr.State(None)  # the reply last voted on, which a comment joins
+                with gr.Row(visible=False, elem_id="comment-row") as comment_row:
+                    comment = gr.Textbox(placeholder=wording.COMMENT_PLACEHOLDER, show_label=False, scale=5,
+                                         max_length=MAX_COMMENT_CHARS, elem_id="comment")
+                    send_comment_button = gr.Button(wording.SEND_COMMENT, scale=1, elem_id="send-comment")
                 with gr.Row():
                     box = gr.Textbox(placeholder=wording.PLACEHOLDER, show_label=False, scale=5, elem_id="message", max_length=max_chars)
                     send = gr.Button(wording.ASK_BUTTON, variant="primary", scale=1, elem_id="send")
-                gr.Examples(wording.EXAMPLE_QUESTIONS, inputs=box, label=wording.EXAMPLES_LABEL)
-                clear_button = gr.Button(wording.CLEAR_BUTTON, elem_id="clear")
+                examples = gr.Examples(wording.EXAMPLE_QUESTIONS, inputs=box, label=wording.EXAMPLES_LABEL)
+                with gr.Row():
+                    clear_button = gr.Button(wording.CLEAR_BUTTON, elem_id="clear")
+                    # Copies in the browser (html.PAGE_JS): the plain text of every reply.
+                    gr.Button(wording.COPY_CONVERSATION, elem_id="copy-conversation")
             with gr.Column(scale=2):
                 with gr.Tabs():
                     with gr.Tab(wording.SOURCES_TAB, id="sources"):
@@ -106,16 +133,26 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                         )
 
         outputs = [box, chatbot, turns, sources, reply_picker]
-        for trigger in (box.submit, send.click):
+        for trigger in (box.submit, send.click, examples.load_input_event.then):  # an example click asks it
             trigger(respond, [box, turns], outputs, api_visibility="private", concurrency_id="reply")
         reply_picker.input(show_reply, [reply_picker, turns], sources, api_visibility="private", queue=False)
         chatbot.select(select_reply, [turns], [sources, reply_picker], api_visibility="private", queue=False)
-        chatbot.like(vote, [turns], None, api_visibility="private", queue=False)
-        clear_button.click(clear, None, outputs, api_visibility="private", queue=False)
+        chatbot.like(vote, [turns], [voted, comment_row], api_visibility="private", queue=False)
+        for trigger in (comment.submit, send_comment_button.click):
+            trigger(send_comment, [comment, voted, turns], [comment, comment_row], api_visibility="private", queue=False)
+        # The button and the chat's own trash icon both forget everything: the messages, the
+        # conversation the next follow-up would be read with, the sources and the picker.
+        for trigger in (clear_button.click, chatbot.clear):
+            trigger(clear, None, [*outputs, voted, comment_row], api_visibility="private", queue=False)
         page_picker.change(lambda tid: page_html(threads[tid]) if tid in threads else "", page_picker, page,
                            api_visibility="private", queue=False)
         gr.api(ask, api_name="ask", concurrency_id="reply")
     return app
+
+
+def reply_choices(turns: list[dict]) -> list[tuple[str, int]]:
+    """The reply picker's entries: each reply by the question it answered."""
+    return [(f"{n}. {shortened(t['message'])}", n) for n, t in enumerate(turns, start=1)]
 
 
 def chat_messages(turns: list[dict]) -> list[dict]:

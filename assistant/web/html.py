@@ -7,10 +7,11 @@ page is plain text too.
 from __future__ import annotations
 
 import html
+import json
 
 from .. import wording
 from ..models import Answer, Author, Thread
-from ..render import attribution_line
+from ..render import attribution_line, reply_text
 
 
 def esc(text: str | None) -> str:
@@ -41,9 +42,28 @@ def reply_html(turn: dict) -> str:
         cards = [f'<details class="pa-other-cases"><summary>{summary}</summary>{"".join(cards)}</details>']
     parts += cards
     parts.append(f'<div class="pa-disclaimer">{esc(disclaimer)}</div>')
-    parts.append(f'<div class="pa-searched">{esc(wording.SEARCHED_FOR)} {esc(turn["search_query"])}</div>')
+    if turn.get("context"):  # a follow-up: say, briefly, what it was read together with
+        earlier = "".join(f'<div class="pa-context">{esc(shortened(m))}</div>' for m in turn["context"])
+        parts.append(f'<details class="pa-searched"><summary>{esc(wording.READ_TOGETHER)}</summary>{earlier}</details>')
+    parts.append(f'<button type="button" class="pa-copy">{esc(wording.COPY_REPLY)}</button>')
+    parts.append(f'<div class="pa-plain">{esc(plain_text(turn))}</div>')
     parts.append("</div>")
     return "".join(parts)
+
+
+CONTEXT_MAX_CHARS = 160  # of each earlier message shown under "Read together with ..."
+
+
+def shortened(message: str) -> str:
+    if len(message) <= CONTEXT_MAX_CHARS:
+        return message
+    cut = message.rfind(" ", 0, CONTEXT_MAX_CHARS)
+    return message[: cut if cut > 0 else CONTEXT_MAX_CHARS].rstrip() + wording.ELLIPSIS
+
+
+def plain_text(turn: dict) -> str:
+    """What "Copy" puts on the clipboard: the question, then the reply as plain text."""
+    return f"{wording.YOU_ASKED} {turn['message']}\n\n{reply_text(turn)}"
 
 
 def _quote_card(n: int, quote: dict) -> str:
@@ -56,8 +76,18 @@ def _quote_card(n: int, quote: dict) -> str:
         f'<blockquote class="pa-quote">\u201c{esc(lead)}{esc(text)}{esc(tail)}\u201d</blockquote>'
         f'<div class="pa-author">{_author_html(Author(**quote["author"]))}</div>'
         f'<div class="pa-for">{esc(wording.ANSWERED_QUESTION)} <em>{esc(quote["thread_title"])}</em></div>'
+        f'<div class="pa-links"><a class="pa-source-link" href="#pa-src-{n}">{esc(wording.SOURCE_IN_FULL)}</a>'
+        f"{_original_link(quote.get('url'))}</div>"
         "</div>"
     )
+
+
+def _original_link(url: str | None) -> str:
+    """A link to the original page, opened in a new tab (the JSONL reader admits http(s) only)."""
+    if not url or not url.startswith(("http://", "https://")):
+        return ""
+    return f'<a class="pa-original" href="{esc(url)}" target="_blank" rel="noopener noreferrer">{esc(wording.OPEN_ORIGINAL)}</a>'
+
 
 
 def _author_html(author: Author) -> str:
@@ -83,8 +113,8 @@ def sources_html(turn: dict | None, reply_number: int | None, threads: dict[str,
         thread = threads[quote["thread_id"]]
         answer = next(a for a in thread.answers if a.id == quote["answer_id"])
         parts.append(
-            f'<section class="pa-source" data-answer-id="{esc(answer.id)}">'
-            f'<div class="pa-cite">[{n}]</div>'
+            f'<section class="pa-source" id="pa-src-{n}" data-answer-id="{esc(answer.id)}">'
+            f'<div class="pa-cite">[{n}]{_original_link(thread.url)}</div>'
             f'<div class="pa-author">{_author_html(answer.author)}</div>'
             f'<details class="pa-asked"><summary><strong>{esc(wording.PATIENT_ASKED)}</strong> <em>{esc(thread.title)}</em></summary>'
             f'<div class="pa-question">{esc(thread.question)}</div></details>'
@@ -152,6 +182,22 @@ CSS = """
 .dark .pa-searched { color: #d1d5db; }
 .dark .pa-disclaimer { color: #d1d5db; }
 .pa-user { white-space: pre-wrap; }
+.pa-plain { display: none; }
+.pa-context { font-style: italic; margin: .2em 0 0 .8em; }
+.pa-copy { align-self: flex-start; font-size: .8em; padding: .15em .6em; border: 1px solid #6b7280; border-radius: 6px;
+           background: transparent; color: #1f2937; cursor: pointer; }
+.dark .pa-copy { color: #e5e7eb; }
+.pa-searched > summary { cursor: pointer; }
+.pa-links { font-size: .85em; display: flex; gap: 1em; flex-wrap: wrap; margin-top: .2em; }
+.pa-links a, .pa-cite a { color: #1d4ed8; text-decoration: underline; }
+.dark .pa-links a { color: #93c5fd; }
+.pa-cite .pa-original { margin-left: .8em; font-weight: 400; font-size: .9em; }
+.pa-source { scroll-margin-top: 1rem; }
+/* A phone: one scrolling page, not a chat box scrolling inside it. */
+@media (max-width: 640px) {
+  #chat { height: auto !important; max-height: none !important; }
+  #chat .bubble-wrap { height: auto !important; max-height: none !important; overflow: visible !important; }
+}
 .pa-source { border-bottom: 1px solid #e5e7eb; padding: .8em 0; }
 .pa-answer-full, .pa-answer-text, .pa-question { white-space: pre-wrap; margin: .4em 0; }
 .pa-answer-full mark { background: #fef08a; color: #111827; }
@@ -162,9 +208,10 @@ CSS = """
 .pa-headline { font-weight: 600; }
 """
 
-# Each new reply is shown from its start, not its end: an urgent notice is its first
-# line, and otherwise the best quote is. Gradio's own autoscroll (to the bottom) is off.
-SCROLL_TO_NEW_REPLY_JS = """
+# Run once when the page loads. Each new reply is shown from its start, not its end: an
+# urgent notice is its first line, and otherwise the best quote is (Gradio's own
+# autoscroll, to the bottom, is off). And the copy buttons.
+PAGE_JS = """
 () => {
   let seen = 0;
   const show = () => {
@@ -173,5 +220,46 @@ SCROLL_TO_NEW_REPLY_JS = """
     seen = replies.length;
   };
   new MutationObserver(show).observe(document.body, {childList: true, subtree: true});
+  // "Copy this reply" and "Copy conversation": the plain text each reply carries
+  // (html.plain_text), never its HTML.
+  const copy = async (text, button) => {
+    await navigator.clipboard.writeText(text);
+    const label = button.textContent;
+    button.textContent = COPIED;
+    setTimeout(() => { button.textContent = label; }, 1500);
+  };
+  document.addEventListener('click', e => {
+    const one = e.target.closest('#chat .pa-copy');
+    if (one) { e.stopPropagation(); copy(one.closest('.pa-reply').querySelector('.pa-plain').textContent, one); return; }
+    // "The whole answer" on a card: the Sources panel shows that reply (the chat's select
+    // event), then scrolls to the answer: one tap, also on a phone where it is far below.
+    const link = e.target.closest('#chat .pa-source-link');
+    if (link) {
+      e.preventDefault();
+      const reply = link.closest('.pa-reply');
+      const k = [...document.querySelectorAll('#chat .pa-reply')].indexOf(reply) + 1;
+      const tab = [...document.querySelectorAll('button[role=tab]')].find(b => b.textContent.trim() === SOURCES_TAB);
+      if (tab) tab.click();
+      const until = Date.now() + 5000;
+      const go = () => {
+        const title = document.querySelector('#sources h3');
+        const href = link.getAttribute('href');  // "#pa-src-N" (Gradio's sanitizer drops data- attributes)
+        const target = /^#pa-src-\\d+$/.test(href) && document.querySelector('#sources ' + href);
+        if (title && title.textContent.includes('[' + k + ']') && target) {
+          // again a moment later: the chat may scroll back to the tapped message it focuses
+          for (const wait of [0, 250, 600]) setTimeout(() => target.scrollIntoView({block: 'start'}), wait);
+        } else if (Date.now() < until) setTimeout(go, 50);
+      };
+      go();
+      return;
+    }
+    const all = e.target.closest('#copy-conversation');
+    if (all) {
+      const texts = [...document.querySelectorAll('#chat .pa-plain')].map(p => p.textContent);
+      if (texts.length) copy(texts.join('\\n\\n\\n'), all);
+    }
+  }, true);
 }
 """
+
+PAGE_JS = PAGE_JS.replace("COPIED", json.dumps(wording.COPIED)).replace("SOURCES_TAB", json.dumps(wording.SOURCES_TAB))
