@@ -284,6 +284,14 @@ def test_clear_forgets_the_conversation_not_just_the_messages(page):
     assert reply.locator(".pa-searched").count() == 0 and reply.locator(".pa-card").count() == 0
     assert page.locator("#sources").inner_text().strip() == wording.NO_SOURCES_FOR_REPLY.format(n=1)
     assert picker_entries(page) == ["1. how long will it take?"]
+    page.keyboard.press("Escape")
+    # The chat's own trash icon forgets everything too.
+    ask(page, "Will my lip paralysis from Botox go away?", 1)
+    page.locator("#chat button[aria-label='Clear']").click()
+    page.wait_for_function("() => document.querySelectorAll('#chat .pa-reply').length === 0")
+    assert page.locator("#sources").inner_text().strip() == wording.NO_SOURCES
+    reply = ask(page, "how long will it take?", 0)
+    assert reply.locator(".pa-searched").count() == 0 and reply.locator(".pa-card").count() == 0
 
 
 def test_copy_gives_plain_text_with_quote_physician_and_question(page):
