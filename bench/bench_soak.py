@@ -4,8 +4,10 @@
 
 Starts `python app.py` (index built beforehand, not timed), then N client threads ask
 the development set's conversations through `/ask` on loopback until --requests
-replies. Each client opens a new session every --session-requests requests, as new
-visitors would, so per-session state is exercised up to the session cap. Every
+replies, over Gradio's plain HTTP API (POST /gradio_api/call/ask, then its event
+stream): every request is a new session, so per-session state is exercised up to the
+session cap. (gradio_client is not used: each of its clients leaves a heartbeat thread
+and an open connection behind, which starved the server in an earlier run.) Every
 --every requests it prints errors, reply p50/p95 for that stretch, replies/s and the
 server's resident memory (VmRSS); at the end, RSS at the last checkpoint over the
 first. Stops by itself; sends nothing off this machine.
@@ -14,11 +16,13 @@ first. Stops by itself; sends nothing off this machine.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 from .bench_app import REPO, conversations, start_app
@@ -32,15 +36,25 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def ask(url: str, messages: list[str]) -> dict:
+    """One /ask call over Gradio's HTTP API: start the event, read its stream to the result."""
+    start = urllib.request.Request(url + "gradio_api/call/ask", data=json.dumps({"data": [messages]}).encode(),
+                                   headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(start, timeout=60) as response:
+        event_id = json.loads(response.read())["event_id"]
+    with urllib.request.urlopen(url + f"gradio_api/call/ask/{event_id}", timeout=120) as response:
+        lines = response.read().decode().splitlines()
+    if "event: complete" not in lines:
+        raise RuntimeError(f"no result: {' '.join(lines)[:200]}")
+    return json.loads(lines[lines.index("event: complete") + 1].removeprefix("data:"))[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=30_000)
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--every", type=int, default=5_000)
-    parser.add_argument("--session-requests", type=int, default=10)
     args = parser.parse_args()
-    from gradio_client import Client
-
     from assistant.settings import Settings
     from assistant.service import Assistant
 
@@ -70,18 +84,14 @@ def main() -> None:
         stretch_started[0] = time.perf_counter()
 
     def user(n: int) -> None:
-        i, client = n, None
+        i = n
         while True:
             with lock:
                 if done[0] >= args.requests:
                     break
-            if client is None or i // args.users % args.session_requests == 0:
-                retire(client)
-                client = Client(url, verbose=False)  # a new visitor: a new session
             started = time.perf_counter()
             try:
-                result = client.predict(convs[i % len(convs)], api_name="/ask")
-                ok = bool(result["turns"])
+                ok = bool(ask(url, convs[i % len(convs)])["turns"])
             except Exception as exc:  # every failure counts and is reported
                 ok = False
                 with lock:
@@ -93,16 +103,6 @@ def main() -> None:
                 if done[0] % args.every == 0:
                     checkpoint()
             i += args.users
-        retire(client)
-
-    def retire(client) -> None:
-        """Stop a finished client's threads: left to the garbage collector they pile up in
-        this process (120 threads after 15,000 requests) and take the cores from the server."""
-        if client is None:
-            return
-        client.close()
-        for executor in (client.executor, client.helper_executor, client.stream_executor):
-            executor.shutdown(wait=False)
 
     try:
         threads = [threading.Thread(target=user, args=(n,)) for n in range(args.users)]
