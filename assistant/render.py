@@ -5,6 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from . import wording
+from .compose import turn_to_dict
 from .models import Author, Turn, Urgency
 
 
@@ -30,8 +31,6 @@ def quote_display_text(quote: dict) -> str:
 
 def turn_to_text(turn: Turn, width: int = 88) -> str:
     """A reply for the terminal: wrapped, with answer ids and what was searched."""
-    from .compose import turn_to_dict
-
     return reply_text(turn_to_dict(turn), width=width, ids=True, searched=True)
 
 

@@ -11,7 +11,7 @@ import json
 
 from .. import wording
 from ..models import Answer, Author, Thread
-from ..render import attribution_line, reply_text
+from ..render import attribution_line, quote_display_text, reply_text
 
 
 def esc(text: str | None) -> str:
@@ -25,17 +25,22 @@ def user_message_html(message: str) -> str:
 NOTICE_CLASSES = {wording.URGENT_CARE_NOTICE: "pa-urgent", wording.SAME_DAY_NOTICE: "pa-same-day"}
 
 
+def notice_html(notice: str) -> str:
+    """A fixed notice; an urgent one is styled as such and announced (role="alert")."""
+    css = NOTICE_CLASSES.get(notice, "pa-notice")
+    role = ' role="alert"' if css != "pa-notice" else ""
+    return f'<div class="{css}"{role}>{esc(notice)}</div>'
+
+
 def reply_html(turn: dict) -> str:
-    """One assistant reply: notices (an urgent one first), quote cards, disclaimer, the query
-    searched (small print). Under an emergency notice the cards are folded away behind a
-    control saying they are other patients' cases, so nothing reassuring is read first."""
+    """One assistant reply: notices (an urgent one first), quote cards, disclaimer, for a
+    follow-up what it was read with, and its copy control. Under an emergency notice the
+    cards are folded away behind a control saying they are other patients' cases, so
+    nothing reassuring is read first."""
     notices = turn["notices"]
     disclaimer = notices[-1]
-    parts = [f'<div class="pa-reply" data-urgency="{esc(turn.get("urgency") or "")}">']
-    for notice in notices[:-1]:
-        css = NOTICE_CLASSES.get(notice, "pa-notice")
-        role = ' role="alert"' if css != "pa-notice" else ""
-        parts.append(f'<div class="{css}"{role}>{esc(notice)}</div>')
+    parts = ['<div class="pa-reply">']
+    parts += [notice_html(notice) for notice in notices[:-1]]
     cards = [_quote_card(n, quote) for n, quote in enumerate(turn["quotes"], start=1)]
     if cards and turn.get("urgency") == "emergency":
         summary = esc(wording.OTHER_CASES.format(n=len(cards)))
@@ -67,13 +72,10 @@ def plain_text(turn: dict) -> str:
 
 
 def _quote_card(n: int, quote: dict) -> str:
-    text = quote["text"]
-    lead = wording.ELLIPSIS if quote["starts_inside"] else ""
-    tail = wording.ELLIPSIS if quote["ends_inside"] else ""
     return (
         f'<div class="pa-card" data-answer-id="{esc(quote["answer_id"])}">'
         f'<div class="pa-cite">[{n}]</div>'
-        f'<blockquote class="pa-quote">\u201c{esc(lead)}{esc(text)}{esc(tail)}\u201d</blockquote>'
+        f'<blockquote class="pa-quote">\u201c{esc(quote_display_text(quote))}\u201d</blockquote>'
         f'<div class="pa-author">{_author_html(Author(**quote["author"]))}</div>'
         f'<div class="pa-for">{esc(wording.ANSWERED_QUESTION)} <em>{esc(quote["thread_title"])}</em></div>'
         f'<div class="pa-links"><a class="pa-source-link" href="#pa-src-{n}">{esc(wording.SOURCE_IN_FULL)}</a>'
@@ -107,7 +109,7 @@ def sources_html(turn: dict | None, reply_number: int | None, threads: dict[str,
     parts = [f'<div class="pa-sources"><h3>{esc(wording.SOURCES_TITLE)} [{reply_number}]</h3>']
     emergency = turn.get("urgency") == "emergency"
     if emergency:  # as in the reply: the notice first, the other patients' cases folded away
-        parts.append(f'<div class="pa-urgent" role="alert">{esc(wording.URGENT_CARE_NOTICE)}</div>')
+        parts.append(notice_html(wording.URGENT_CARE_NOTICE))
         parts.append(f'<details class="pa-other-cases"><summary>{esc(wording.OTHER_CASES.format(n=len(turn["quotes"])))}</summary>')
     for n, quote in enumerate(turn["quotes"], start=1):
         thread = threads[quote["thread_id"]]
