@@ -46,14 +46,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fusion", help="dense, lexical, weighted (default) or rrf")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("eval", help="search quality and red-flag triage on the labelled sets")
+    p = sub.add_parser("eval", help="search quality, red-flag triage and quote choice on the labelled sets")
     p.add_argument("--devset", type=Path, default=Path("bench/devset.json"))
     p.add_argument(
         "--redflags", type=Path, nargs="*", metavar="FILE",
         default=[Path("bench/redflags_dev.json"), Path("bench/redflags_heldout.json")],
         help="red-flag sets to evaluate (none: skip)",
     )
-    p.add_argument("--skip-search", action="store_true", help="only the red-flag triage")
+    p.add_argument(
+        "--quotes", type=Path, nargs="*", metavar="FILE",
+        default=[Path("bench/quotes_dev.json"), Path("bench/quotes_heldout.json")],
+        help="span-labelled quote sets to evaluate (none: skip)",
+    )
+    p.add_argument("--skip-search", action="store_true", help="skip the search-quality table")
     p.add_argument("--index-dir", type=Path)
     p.add_argument("--json-out", type=Path, help="also write the results as JSON")
     p.set_defaults(func=cmd_eval)
@@ -158,7 +163,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env(index_dir=args.index_dir)
     devset = None if args.skip_search else args.devset
-    run_evaluation(devset, settings, json_out=args.json_out, red_flag_paths=args.redflags)
+    run_evaluation(devset, settings, json_out=args.json_out, red_flag_paths=args.redflags, quote_paths=args.quotes)
     return EXIT_OK
 
 

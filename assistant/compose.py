@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
 
 from . import wording
 from .models import Hit, Quote, SearchQuery, Triage, Turn, Urgency
-from .quoting import choose_span
+from .quoting import QuoteEvidence, Scorer, choose_span, fused_scores
 
 URGENCY_NOTICES = {Urgency.EMERGENCY: wording.URGENT_CARE_NOTICE, Urgency.SAME_DAY: wording.SAME_DAY_NOTICE}
 
@@ -16,16 +15,16 @@ def compose_turn(
     message: str,
     query: SearchQuery,
     hits: list[Hit],
-    terms: list[str],
-    idf: Callable[[str], float],
+    evidence: QuoteEvidence | None,
     triage: Triage = Triage(None),
+    scorer: Scorer = fused_scores,
 ) -> Turn:
-    """terms: the lexical terms the hits were searched with (synonyms included), which
-    help choose the sentences to quote. The urgent notice, if any, comes first."""
+    """evidence: what is known of the message, to choose each hit's words to quote with
+    (None only when there are no hits). The urgent notice, if any, comes first."""
     notices = [URGENCY_NOTICES[triage.urgency]] if triage.urgency else []
     quotes = []
     for hit in hits:
-        start, end = choose_span(hit, terms, idf)
+        start, end = choose_span(hit, evidence, scorer)
         quotes.append(Quote(hit.answer, hit.thread, start, end, hit.score, hit.relevance))
     abstained = not quotes
     if abstained:

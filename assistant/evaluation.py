@@ -196,8 +196,10 @@ def run_evaluation(
     json_out: Path | None = None,
     assistant=None,
     red_flag_paths: list[Path] = (),
+    quote_paths: list[Path] = (),
 ) -> dict:
-    """Search quality on devset_path (None: skip it) and red-flag triage on each of red_flag_paths."""
+    """Search quality on devset_path (None: skip it), red-flag triage on each of
+    red_flag_paths and quote quality on each of quote_paths."""
     from .service import Assistant
 
     assistant = assistant or Assistant(settings)
@@ -224,6 +226,18 @@ def run_evaluation(
         print("Red-flag triage:")
         print(format_red_flag_table(red_flag_rows))
         result["red_flags"] = [asdict(r) for r in red_flag_rows]
+    if quote_paths:
+        from .quote_quality import evaluate_quotes, format_quote_table, read_quote_set
+
+        answers = {a.id: a.text for a in assistant.index.answers}
+        quote_rows = [
+            row
+            for path in quote_paths
+            for row in evaluate_quotes(assistant, path.stem, read_quote_set(path, answers))
+        ]
+        print("Quote choice:")
+        print(format_quote_table(quote_rows))
+        result["quotes"] = [asdict(r) for r in quote_rows]
     print(f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)

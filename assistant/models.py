@@ -78,6 +78,26 @@ class SearchQuery:
 
 
 @dataclass(frozen=True)
+class SentenceMatch:
+    """One sentence of a retrieved answer and how close it is to the message."""
+
+    start: int  # offsets in the answer's text
+    end: int
+    query_cosine: float  # to the whole search query (a follow-up's conversation included)
+    focus_cosine: float  # to what the message asks (QuestionFocus), the corpus's background words left out
+
+
+@dataclass(frozen=True)
+class QuestionFocus:
+    """What a message asks, as opposed to the situation it describes: "how long does that
+    last?" of "my eyelid droops after Botox, how long does that last?" (question_focus.py)."""
+
+    text: str  # the asking words as embedded: the corpus's background words ("Botox") left out
+    terms: tuple[str, ...]  # content terms of the asking words
+    synonyms: tuple[str, ...]  # vocabulary synonyms of those terms (vocabulary.py)
+
+
+@dataclass(frozen=True)
 class Hit:
     """One retrieved answer, with the passage that matched it best."""
 
@@ -86,8 +106,7 @@ class Hit:
     passage: Chunk  # the passage that matched best
     score: float  # the fused ranking score
     relevance: float  # absolute evidence used for abstention (cosine similarity)
-    # (start, end, cosine to the query) of each sentence of the answer, in order
-    sentences: tuple[tuple[int, int, float], ...] = ()
+    sentences: tuple[SentenceMatch, ...] = ()  # every sentence of the answer, in order
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,19 @@
-"""Choosing the exact words to quote from an answer: a span of its own text, never a rewrite."""
+"""Choosing the exact words to quote from an answer: a span of its own text, never a rewrite.
+
+The sentence that answers what the message asks is found with the evidence the search
+already has: each sentence's vector compared with the asking words (question_focus.py)
+and with the whole search query, and the asking words themselves (with their synonyms)
+in the sentence. Its neighbours join it only when they score nearly as well, so a quote
+carries one point. Weights chosen on bench/quotes_dev.json (`python -m assistant eval
+--quotes ...` prints the comparison); bench/quotes_heldout.json was never tuned on.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from .models import Hit
+from .models import Hit, QuestionFocus
 from .terms import content_terms
 
 # An answer this short is quoted whole: cutting it would lose more than it saves.
@@ -17,30 +26,62 @@ QUOTE_MIN_CHARS = 80
 # A neighbouring sentence joins the quote when it scores within this margin of the best
 # one: it continues the same point rather than starting another.
 NEIGHBOUR_MARGIN = 0.08
-# Weight of shared query words (rarity-weighted share of the query) next to the
-# sentence's cosine: enough to break near-ties in favour of the sentence that names
-# what was asked ("masseter", "antidote"), too little to outvote meaning.
-LEXICAL_WEIGHT = 0.15
+# A sentence's vector is compared with the asking words (most of the evidence) and with
+# the whole query, whose situation and conversation tell apart two sentences that
+# answer the ask equally ("how long?" about the chin, not the forehead).
+FOCUS_WEIGHT = 0.75
+# Weight of the asking words found in the sentence (a rarity-weighted share, synonyms
+# counting as the word): "is there anything to speed it up?" is answered by "there is
+# nothing you can do to speed up the process", which the small model ranks below a
+# sentence about how quickly it wears off.
+LEXICAL_WEIGHT = 0.5
+
+Idf = Callable[[str], float]
 
 
-def choose_span(hit: Hit, query_terms: list[str], idf: Callable[[str], float]) -> tuple[int, int]:
+@dataclass(frozen=True)
+class QuoteEvidence:
+    """What is known of the message when its quotes are chosen."""
+
+    focus: QuestionFocus
+    searched_terms: tuple[str, ...]  # the lexical terms the answers were searched with (synonyms included)
+    idf: Idf
+
+
+Scorer = Callable[[Hit, QuoteEvidence], list[float]]
+
+
+def dense_scores(hit: Hit, evidence: QuoteEvidence) -> list[float]:
+    return [FOCUS_WEIGHT * s.focus_cosine + (1 - FOCUS_WEIGHT) * s.query_cosine for s in hit.sentences]
+
+
+def lexical_scores(hit: Hit, evidence: QuoteEvidence) -> list[float]:
+    """Share of the asking words' rarity found in each sentence (1 at most)."""
+    idf, focus = evidence.idf, evidence.focus
+    weights = {t: idf(t) for t in (*focus.synonyms, *focus.terms)}
+    total = sum(idf(t) for t in set(focus.terms)) or 1.0
+    text = hit.answer.text
+    return [min(1.0, sum(weights[t] for t in set(content_terms(text[s.start : s.end])) & weights.keys()) / total) for s in hit.sentences]
+
+
+def fused_scores(hit: Hit, evidence: QuoteEvidence) -> list[float]:
+    return [d + LEXICAL_WEIGHT * w for d, w in zip(dense_scores(hit, evidence), lexical_scores(hit, evidence))]
+
+
+def choose_span(hit: Hit, evidence: QuoteEvidence, scorer: Scorer = fused_scores) -> tuple[int, int]:
     """(start, end) in hit.answer.text of the 1-3 consecutive sentences that best answer the
-    query, never longer than QUOTE_MAX_CHARS (a longer sentence is cut at a word)."""
-    start, end = _best_sentences(hit, query_terms, idf)
-    return _cap(hit.answer.text, start, end)
-
-
-def _best_sentences(hit: Hit, query_terms: list[str], idf: Callable[[str], float]) -> tuple[int, int]:
+    message (the whole answer when it is short), never longer than QUOTE_MAX_CHARS (a
+    longer sentence is cut at a word)."""
     text = hit.answer.text
     if len(text) <= QUOTE_WHOLE_MAX_CHARS or len(hit.sentences) <= 1:
-        return _trim(text, 0, len(text))
-    wanted = {t: idf(t) for t in set(query_terms)}
-    total = sum(wanted.values()) or 1.0
-    scores = []
-    for start, end, cosine in hit.sentences:
-        shared = set(content_terms(text[start:end])) & wanted.keys()
-        scores.append(cosine + LEXICAL_WEIGHT * sum(wanted[t] for t in shared) / total)
+        return _cap(text, *_trim(text, 0, len(text)))
+    return _cap(text, *span_around_best(hit, scorer(hit, evidence)))
 
+
+def span_around_best(hit: Hit, scores: list[float]) -> tuple[int, int]:
+    """The best-scoring sentence, widened by neighbours that score within NEIGHBOUR_MARGIN
+    of it (or any neighbour while the span is shorter than QUOTE_MIN_CHARS)."""
+    sentences = hit.sentences
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
     lo = hi = best
     while hi - lo + 1 < QUOTE_MAX_SENTENCES:
@@ -48,12 +89,12 @@ def _best_sentences(hit: Hit, query_terms: list[str], idf: Callable[[str], float
         if not options:
             break
         j = max(options, key=lambda j: scores[j])
-        span_chars = hit.sentences[max(hi, j)][1] - hit.sentences[min(lo, j)][0]
-        short = hit.sentences[hi][1] - hit.sentences[lo][0] < QUOTE_MIN_CHARS
+        span_chars = sentences[max(hi, j)].end - sentences[min(lo, j)].start
+        short = sentences[hi].end - sentences[lo].start < QUOTE_MIN_CHARS
         if span_chars > QUOTE_MAX_CHARS or not (short or scores[j] >= scores[best] - NEIGHBOUR_MARGIN):
             break
         lo, hi = min(lo, j), max(hi, j)
-    return _trim(text, hit.sentences[lo][0], hit.sentences[hi][1])
+    return _trim(hit.answer.text, sentences[lo].start, sentences[hi].end)
 
 
 def _cap(text: str, start: int, end: int) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from . import vector_index
 from .embedding import Embedder
 from .fusion import FusionMode, fuse
 from .index_store import CorpusIndex
-from .models import Hit, SearchQuery
+from .models import Hit, SearchQuery, SentenceMatch
 from .terms import content_terms
 from .vocabulary import expansion_terms
 
@@ -76,14 +76,25 @@ class Retriever:
         v = (weights[:, None] * part_vectors).sum(axis=0)
         return v / max(float(np.linalg.norm(v)), 1e-12)
 
+    def is_background(self, term: str) -> bool:
+        """A word in most passages ("Botox" in a corpus of Botox questions): it tells them apart from nothing."""
+        return self.index.passage_lexical.document_share(term) > BACKGROUND_SHARE
+
     def search(
-        self, query: SearchQuery, k: int, mode: FusionMode | None = None, part_vectors: np.ndarray | None = None
+        self,
+        query: SearchQuery,
+        k: int,
+        mode: FusionMode | None = None,
+        part_vectors: np.ndarray | None = None,
+        focus_vector: np.ndarray | None = None,
     ) -> RetrievalResult:
+        """focus_vector: the embedding of what the message asks (question_focus.py); each hit's
+        sentences are compared with it for choosing the words to quote. It does not rank."""
         mode = mode or self.mode
         idx = self.index
         qv = self.query_vector(query, part_vectors)
         terms = content_terms(query.text)
-        synonyms = expansion_terms(query.text, lambda t: idx.passage_lexical.document_share(t) > BACKGROUND_SHARE)
+        synonyms = expansion_terms(query.text, self.is_background)
 
         # Ranked lists of passages, and of threads by their patient question.
         _, dense_ids = vector_index.search(idx.passage_vectors, qv, CANDIDATES_PER_LIST)
@@ -155,8 +166,14 @@ class Retriever:
                 continue
             thread = idx.threads[int(idx.answer_thread[a])]
             rows_s = idx.sentence_rows[first_s[a] : first_s[a + 1]]
-            spans = tuple((int(r[1]), int(r[2]), float(c)) for r, c in zip(rows_s, sentence_cos))
-            hits.append(Hit(idx.answers[a], thread, idx.chunk(passage), round(score, 6), round(semantic, 6), spans))
+            if focus_vector is None:
+                focus_cos = sentence_cos
+            else:
+                focus_cos = np.asarray(idx.sentence_vectors[first_s[a] : first_s[a + 1]], dtype=np.float32) @ focus_vector
+            sentences = tuple(
+                SentenceMatch(int(r[1]), int(r[2]), float(c), float(f)) for r, c, f in zip(rows_s, sentence_cos, focus_cos)
+            )
+            hits.append(Hit(idx.answers[a], thread, idx.chunk(passage), round(score, 6), round(semantic, 6), sentences))
             if len(hits) == k:
                 break
         return RetrievalResult(hits, best_relevance, searched_terms)

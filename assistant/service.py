@@ -15,6 +15,8 @@ from .errors import CorpusUnreachableError, IndexIntegrityError
 from .fusion import FusionMode
 from .index_store import CorpusIndex, ReusingEmbedder, build_index, load_index, reusable_vectors
 from .models import Problem, SearchQuery, Turn
+from .question_focus import focus_of
+from .quoting import QuoteEvidence, Scorer, fused_scores
 from .red_flags import RedFlagDetector
 from .retrieval import Retriever
 from .settings import Settings
@@ -143,28 +145,41 @@ class Assistant:
         self.red_flags = RedFlagDetector(self.embedder)
 
     def converse(
-        self, messages: Sequence[str], *, k: int | None = None, mode: FusionMode | None = None, last_only: bool = False
+        self,
+        messages: Sequence[str],
+        *,
+        k: int | None = None,
+        mode: FusionMode | None = None,
+        last_only: bool = False,
+        scorer: Scorer = fused_scores,
     ) -> list[Turn]:
-        """One Turn per message (or only the last), each message read in the context of those before it."""
+        """One Turn per message (or only the last), each message read in the context of those
+        before it. mode and scorer (how sentences are scored for quoting) are for evaluation."""
         messages = [m.strip() for m in messages]
         queries = resolve(messages, self.index.passage_lexical.knows)
         indices = [len(messages) - 1] if last_only else range(len(messages))
-        return [self._answer(messages[i], queries[i], k, mode) for i in indices]
+        return [self._answer(messages[i], queries[i], k, mode, scorer) for i in indices]
 
     def reply(self, messages: Sequence[str], **kwargs) -> Turn:
         return self.converse(messages, last_only=True, **kwargs)[0]
 
-    def _answer(self, message, query: SearchQuery, k, mode) -> Turn:
+    def _answer(self, message, query: SearchQuery, k, mode, scorer: Scorer) -> Turn:
         if not message:
-            return compose_turn(message, query, [], [], self.index.passage_lexical.idf)
+            return compose_turn(message, query, [], None)
         # Red flags of the message; a follow-up ("is that normal?") keeps those of the
         # messages it is read with, so the urgent notice does not vanish from the reply.
         searched = [text for text, _ in query.parts]
         triaged = searched if query.is_followup else [message]
-        # One encoder call for the search and the triage: batched, the clauses cost about a
-        # third of a second call (bench/bench_red_flags.py).
+        # What the message itself asks (a follow-up's last part), to choose the words to quote.
+        focus = focus_of(searched[-1], self.retriever.is_background)
+        # One encoder call for the search, the focus and the triage: batched, the extra
+        # texts cost about a third of a second call (bench/bench_red_flags.py).
         clauses = self.red_flags.texts_to_encode(triaged)
-        vectors = self.embedder.encode(searched + clauses)
-        result = self.retriever.search(query, k or self.settings.top_k, mode, part_vectors=vectors[: len(searched)])
-        triage = self.red_flags.assess(*triaged, vectors=vectors[len(searched) :])
-        return compose_turn(message, query, result.hits, list(result.terms), self.index.passage_lexical.idf, triage)
+        vectors = self.embedder.encode([*searched, focus.text, *clauses])
+        n = len(searched)
+        result = self.retriever.search(
+            query, k or self.settings.top_k, mode, part_vectors=vectors[:n], focus_vector=vectors[n]
+        )
+        triage = self.red_flags.assess(*triaged, vectors=vectors[n + 1 :])
+        evidence = QuoteEvidence(focus, result.terms, self.index.passage_lexical.idf)
+        return compose_turn(message, query, result.hits, evidence, triage, scorer)

@@ -1,0 +1,149 @@
+"""Quote quality on a span-labelled set: does the quote hold the words that answer?
+
+A set (bench/quotes_dev.json: tuned on; bench/quotes_heldout.json: written blind by two
+other authors, never tuned on) lists conversations and, for every answer that answers
+the last message, the sentences of it that do. The metrics, over the labelled answers
+the reply quotes:
+
+- span precision: the quote holds a whole answering sentence;
+- answer first: the quote opens with an answering sentence (what the patient reads first);
+- first quote answers: per conversation, the reply's first quote is of a labelled answer
+  and holds an answering sentence (ranking and quote choice together);
+- mean characters per quote, over every quote of those replies.
+
+Each row scores sentences differently on the same retrieved answers: by the asking
+words (lexical), by sentence vectors (dense), by both (fused: what the assistant
+uses), and as the assistant did before quotes were measured (baseline).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from .models import Hit, Turn
+from .quoting import QuoteEvidence, Scorer, dense_scores, fused_scores, lexical_scores
+from .terms import content_terms
+
+K = 5
+
+
+def baseline_scores(hit: Hit, evidence: QuoteEvidence) -> list[float]:
+    """The chooser before quote quality was measured: each sentence's cosine to the whole
+    query plus 0.15 x the rarity-weighted share of every searched term it contains."""
+    weights = {t: evidence.idf(t) for t in set(evidence.searched_terms)}
+    total = sum(weights.values()) or 1.0
+    text = hit.answer.text
+    return [
+        s.query_cosine + 0.15 * sum(weights[t] for t in set(content_terms(text[s.start : s.end])) & weights.keys()) / total
+        for s in hit.sentences
+    ]
+
+
+SCORERS: tuple[tuple[str, Scorer], ...] = (
+    ("lexical (asking words)", lexical_scores),
+    ("dense (sentence vectors)", dense_scores),
+    ("fused (the assistant's)", fused_scores),
+    ("baseline (before)", baseline_scores),
+)
+
+
+@dataclass(frozen=True)
+class LabelledPair:
+    answer_id: str
+    spans: tuple[tuple[int, int], ...]  # the answering sentences, as offsets in the answer's text
+
+
+@dataclass(frozen=True)
+class LabelledItem:
+    id: str
+    messages: tuple[str, ...]
+    pairs: dict[str, LabelledPair]
+
+
+@dataclass
+class QuoteRow:
+    set: str
+    scorer: str
+    conversations: int
+    pairs: int
+    quoted: int  # labelled answers that the replies quote
+    span_precision: float
+    answer_first: float
+    first_quote_answers: float
+    mean_quote_chars: float
+    misses: list[str]
+
+
+def read_quote_set(path: Path, answers: dict[str, str]) -> list[LabelledItem]:
+    """The items of a set; answers maps answer id to text. A label that names no answer of
+    the index, or a sentence not in its answer, is an error naming the item."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = []
+    for raw in data["items"]:
+        pairs = {}
+        for pair in raw["pairs"]:
+            text = answers.get(pair["answer"])
+            if text is None:
+                raise ValueError(f"{path}: item {raw['id']}: answer {pair['answer']} is not in the index")
+            spans = []
+            for sentence in pair["sentences"]:
+                at = text.find(sentence)
+                if at < 0:
+                    raise ValueError(f"{path}: item {raw['id']}: {sentence!r} is not in answer {pair['answer']}")
+                spans.append((at, at + len(sentence)))
+            pairs[pair["answer"]] = LabelledPair(pair["answer"], tuple(spans))
+        items.append(LabelledItem(raw["id"], tuple(raw["messages"]), pairs))
+    return items
+
+
+def evaluate_quotes(assistant, name: str, items: list[LabelledItem]) -> list[QuoteRow]:
+    return [_evaluate(name, label, [assistant.reply(list(i.messages), k=K, scorer=s) for i in items], items) for label, s in SCORERS]
+
+
+def _evaluate(name: str, scorer: str, turns: list[Turn], items: list[LabelledItem]) -> QuoteRow:
+    quoted = holds = first = first_quote_answers = 0
+    lengths, misses = [], []
+    for item, turn in zip(items, turns):
+        for rank, quote in enumerate(turn.quotes):
+            lengths.append(quote.end - quote.start)
+            pair = item.pairs.get(quote.answer.id)
+            if pair is None:
+                continue
+            quoted += 1
+            held = any(quote.start <= s and e <= quote.end for s, e in pair.spans)
+            holds += held
+            first += any(s <= quote.start < e for s, e in pair.spans)
+            first_quote_answers += rank == 0 and held
+            if not held:
+                misses.append(f"{item.id} {quote.answer.id}: quoted {quote.text[:90]!r}")
+    return QuoteRow(
+        set=name,
+        scorer=scorer,
+        conversations=len(items),
+        pairs=sum(len(i.pairs) for i in items),
+        quoted=quoted,
+        span_precision=holds / quoted if quoted else 0.0,
+        answer_first=first / quoted if quoted else 0.0,
+        first_quote_answers=first_quote_answers / len(items) if items else 0.0,
+        mean_quote_chars=sum(lengths) / len(lengths) if lengths else 0.0,
+        misses=misses,
+    )
+
+
+def format_quote_table(rows: list[QuoteRow]) -> str:
+    lines = [
+        "| set | sentences scored by | conversations | labelled pairs | quoted | span precision | answer first "
+        "| first quote answers | mean chars per quote |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r.set} | {r.scorer} | {r.conversations} | {r.pairs} | {r.quoted} | {r.span_precision:.3f} | "
+            f"{r.answer_first:.3f} | {r.first_quote_answers:.3f} | {r.mean_quote_chars:.0f} |"
+        )
+    for r in rows:
+        if r.scorer == SCORERS[2][0]:
+            lines += [f"{r.set}: miss {m}" for m in r.misses]
+    return "\n".join(lines)
