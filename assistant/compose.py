@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 from . import wording
 from .models import Hit, Quote, SearchQuery, Triage, Turn, Urgency
-from .quoting import QuoteEvidence, Scorer, choose_span, fused_scores
+from .quoting import Chooser, QuoteEvidence, choose_span
 
 URGENCY_NOTICES = {Urgency.EMERGENCY: wording.URGENT_CARE_NOTICE, Urgency.SAME_DAY: wording.SAME_DAY_NOTICE}
 
@@ -17,14 +17,14 @@ def compose_turn(
     hits: list[Hit],
     evidence: QuoteEvidence | None,
     triage: Triage = Triage(None),
-    scorer: Scorer = fused_scores,
+    chooser: Chooser = choose_span,
 ) -> Turn:
     """evidence: what is known of the message, to choose each hit's words to quote with
     (None only when there are no hits). The urgent notice, if any, comes first."""
     notices = [URGENCY_NOTICES[triage.urgency]] if triage.urgency else []
     quotes = []
     for hit in hits:
-        start, end = choose_span(hit, evidence, scorer)
+        start, end = chooser(hit, evidence)
         quotes.append(Quote(hit.answer, hit.thread, start, end, hit.score, hit.relevance))
     abstained = not quotes
     if abstained:

@@ -9,9 +9,10 @@ find the thread; choosing the words to quote from an answer needs the ask.
 
 The ask is found by the shape of questions, not by topic: the clauses of a sentence
 from the first one that opens like a question ("how", "can", "is there", "should")
-to its end, or from a question word inside it ("if it wasn't the botox what else
-could ..."), or a clause that ends with "?". A message with no such clause (a
-statement: "my doctor never warned me this could happen") is all ask.
+to its end, or the last clause of a sentence that ends with "?"; failing those, a
+sentence from a question word inside it ("if it wasn't the botox what else could ...").
+A message with none of these (a statement: "my doctor never warned me this could
+happen") is all ask.
 """
 
 from __future__ import annotations
@@ -36,18 +37,23 @@ _QUESTION_WORD = re.compile(r"\b(?:how|what|why|when|which|who|where)\b", re.IGN
 
 def asking_words(message: str) -> str:
     """The clauses of message that ask something; all of it when none does."""
+    sentences = [s for s in _SENTENCE_BREAK.split(message.strip()) if s.strip()]
     asks = []
-    for sentence in _SENTENCE_BREAK.split(message.strip()):
+    for sentence in sentences:
         clauses = [c for c in _CLAUSE_BREAK.split(sentence) if c.strip()]
         first = next((i for i, c in enumerate(clauses) if _QUESTION_OPENING.match(c.strip())), None)
         if first is not None:
             asks.append(", ".join(clauses[first:]))
-            continue
-        inner = _QUESTION_WORD.search(sentence)
-        if inner and inner.start() > 0:
-            asks.append(sentence[inner.start() :])
-        elif sentence.rstrip().endswith("?") and clauses:
+        elif sentence.rstrip().endswith("?"):
             asks.append(clauses[-1])
+    if not asks:
+        # Only now a question word inside a sentence ("if it wasnt the botox what else could
+        # have caused ..."): beside a real question it is more often a conjunction ("my mouth
+        # won't lift when I smile").
+        for sentence in sentences:
+            inner = _QUESTION_WORD.search(sentence)
+            if inner and inner.start() > 0:
+                asks.append(sentence[inner.start() :])
     return " ".join(asks).strip() or message.strip()
 
 

@@ -20,32 +20,61 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from .models import Hit, Turn
-from .quoting import QuoteEvidence, Scorer, dense_scores, fused_scores, lexical_scores
+from .quoting import (
+    QUOTE_MAX_CHARS,
+    QUOTE_MAX_SENTENCES,
+    QUOTE_MIN_CHARS,
+    QUOTE_WHOLE_MAX_CHARS,
+    Chooser,
+    QuoteEvidence,
+    cap_span,
+    trim_span,
+    choose_span,
+    dense_scores,
+    lexical_scores,
+)
 from .terms import content_terms
 
 K = 5
 
 
-def baseline_scores(hit: Hit, evidence: QuoteEvidence) -> list[float]:
-    """The chooser before quote quality was measured: each sentence's cosine to the whole
-    query plus 0.15 x the rarity-weighted share of every searched term it contains."""
-    weights = {t: evidence.idf(t) for t in set(evidence.searched_terms)}
-    total = sum(weights.values()) or 1.0
-    text = hit.answer.text
-    return [
-        s.query_cosine + 0.15 * sum(weights[t] for t in set(content_terms(text[s.start : s.end])) & weights.keys()) / total
-        for s in hit.sentences
-    ]
+def baseline_chooser(hit: Hit, evidence: QuoteEvidence) -> tuple[int, int]:
+    """The chooser before quote quality was measured, kept as it was to compare with: each
+    sentence's cosine to the whole query plus 0.15 x the rarity-weighted share of every
+    searched term it contains; the best sentence widened by neighbours within 0.08."""
+    text, sentences = hit.answer.text, hit.sentences
+    if len(text) <= QUOTE_WHOLE_MAX_CHARS or len(sentences) <= 1:
+        return cap_span(text, *trim_span(text, 0, len(text)))
+    wanted = {t: evidence.idf(t) for t in set(evidence.searched_terms)}
+    total = sum(wanted.values()) or 1.0
+    scores = []
+    for s in sentences:
+        shared = set(content_terms(text[s.start : s.end])) & wanted.keys()
+        scores.append(s.query_cosine + 0.15 * sum(wanted[t] for t in shared) / total)
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    lo = hi = best
+    while hi - lo + 1 < QUOTE_MAX_SENTENCES:
+        options = [j for j in (lo - 1, hi + 1) if 0 <= j < len(scores)]
+        if not options:
+            break
+        j = max(options, key=lambda j: scores[j])
+        span_chars = sentences[max(hi, j)].end - sentences[min(lo, j)].start
+        short = sentences[hi].end - sentences[lo].start < QUOTE_MIN_CHARS
+        if span_chars > QUOTE_MAX_CHARS or not (short or scores[j] >= scores[best] - 0.08):
+            break
+        lo, hi = min(lo, j), max(hi, j)
+    return cap_span(text, *trim_span(text, sentences[lo].start, sentences[hi].end))
 
 
-SCORERS: tuple[tuple[str, Scorer], ...] = (
-    ("lexical (asking words)", lexical_scores),
-    ("dense (sentence vectors)", dense_scores),
-    ("fused (the assistant's)", fused_scores),
-    ("baseline (before)", baseline_scores),
+CHOOSERS: tuple[tuple[str, Chooser], ...] = (
+    ("lexical (asking words)", partial(choose_span, scorer=lexical_scores)),
+    ("dense (sentence vectors)", partial(choose_span, scorer=dense_scores)),
+    ("fused (the assistant's)", choose_span),
+    ("baseline (before)", baseline_chooser),
 )
 
 
@@ -65,7 +94,7 @@ class LabelledItem:
 @dataclass
 class QuoteRow:
     set: str
-    scorer: str
+    chooser: str
     conversations: int
     pairs: int
     quoted: int  # labelled answers that the replies quote
@@ -99,10 +128,10 @@ def read_quote_set(path: Path, answers: dict[str, str]) -> list[LabelledItem]:
 
 
 def evaluate_quotes(assistant, name: str, items: list[LabelledItem]) -> list[QuoteRow]:
-    return [_evaluate(name, label, [assistant.reply(list(i.messages), k=K, scorer=s) for i in items], items) for label, s in SCORERS]
+    return [_evaluate(name, label, [assistant.reply(list(i.messages), k=K, chooser=c) for i in items], items) for label, c in CHOOSERS]
 
 
-def _evaluate(name: str, scorer: str, turns: list[Turn], items: list[LabelledItem]) -> QuoteRow:
+def _evaluate(name: str, chooser: str, turns: list[Turn], items: list[LabelledItem]) -> QuoteRow:
     quoted = holds = first = first_quote_answers = 0
     lengths, misses = [], []
     for item, turn in zip(items, turns):
@@ -120,7 +149,7 @@ def _evaluate(name: str, scorer: str, turns: list[Turn], items: list[LabelledIte
                 misses.append(f"{item.id} {quote.answer.id}: quoted {quote.text[:90]!r}")
     return QuoteRow(
         set=name,
-        scorer=scorer,
+        chooser=chooser,
         conversations=len(items),
         pairs=sum(len(i.pairs) for i in items),
         quoted=quoted,
@@ -134,16 +163,16 @@ def _evaluate(name: str, scorer: str, turns: list[Turn], items: list[LabelledIte
 
 def format_quote_table(rows: list[QuoteRow]) -> str:
     lines = [
-        "| set | sentences scored by | conversations | labelled pairs | quoted | span precision | answer first "
+        "| set | chooser | conversations | labelled pairs | quoted | span precision | answer first "
         "| first quote answers | mean chars per quote |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         lines.append(
-            f"| {r.set} | {r.scorer} | {r.conversations} | {r.pairs} | {r.quoted} | {r.span_precision:.3f} | "
+            f"| {r.set} | {r.chooser} | {r.conversations} | {r.pairs} | {r.quoted} | {r.span_precision:.3f} | "
             f"{r.answer_first:.3f} | {r.first_quote_answers:.3f} | {r.mean_quote_chars:.0f} |"
         )
     for r in rows:
-        if r.scorer == SCORERS[2][0]:
+        if r.chooser == CHOOSERS[2][0]:
             lines += [f"{r.set}: miss {m}" for m in r.misses]
     return "\n".join(lines)

@@ -10,6 +10,7 @@ carries one point. Weights chosen on bench/quotes_dev.json (`python -m assistant
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,16 +26,19 @@ QUOTE_MAX_CHARS = 600
 QUOTE_MIN_CHARS = 80
 # A neighbouring sentence joins the quote when it scores within this margin of the best
 # one: it continues the same point rather than starting another.
-NEIGHBOUR_MARGIN = 0.08
+NEIGHBOUR_MARGIN = 0.04
 # A sentence's vector is compared with the asking words (most of the evidence) and with
 # the whole query, whose situation and conversation tell apart two sentences that
 # answer the ask equally ("how long?" about the chin, not the forehead).
-FOCUS_WEIGHT = 0.75
+FOCUS_WEIGHT = 0.9
 # Weight of the asking words found in the sentence (a rarity-weighted share, synonyms
 # counting as the word): "is there anything to speed it up?" is answered by "there is
 # nothing you can do to speed up the process", which the small model ranks below a
 # sentence about how quickly it wears off.
 LEXICAL_WEIGHT = 0.5
+# A sentence that opens by pointing back ("This muscle pulls back on the corner of the
+# mouth") is quoted with the sentence it points to ("... probably affected the risorius.").
+_POINTS_BACK = re.compile(r"(?:this|that|these|those|such|they)\b", re.IGNORECASE)
 
 Idf = Callable[[str], float]
 
@@ -49,6 +53,7 @@ class QuoteEvidence:
 
 
 Scorer = Callable[[Hit, QuoteEvidence], list[float]]
+Chooser = Callable[[Hit, QuoteEvidence], tuple[int, int]]  # (start, end) in the hit's answer text
 
 
 def dense_scores(hit: Hit, evidence: QuoteEvidence) -> list[float]:
@@ -74,16 +79,20 @@ def choose_span(hit: Hit, evidence: QuoteEvidence, scorer: Scorer = fused_scores
     longer sentence is cut at a word)."""
     text = hit.answer.text
     if len(text) <= QUOTE_WHOLE_MAX_CHARS or len(hit.sentences) <= 1:
-        return _cap(text, *_trim(text, 0, len(text)))
-    return _cap(text, *span_around_best(hit, scorer(hit, evidence)))
+        return cap_span(text, *trim_span(text, 0, len(text)))
+    return cap_span(text, *span_around_best(hit, scorer(hit, evidence)))
 
 
 def span_around_best(hit: Hit, scores: list[float]) -> tuple[int, int]:
-    """The best-scoring sentence, widened by neighbours that score within NEIGHBOUR_MARGIN
-    of it (or any neighbour while the span is shorter than QUOTE_MIN_CHARS)."""
-    sentences = hit.sentences
+    """The best-scoring sentence (with the one before it, if it points back to it), widened
+    by neighbours that score within NEIGHBOUR_MARGIN of it (or any neighbour while the span
+    is shorter than QUOTE_MIN_CHARS)."""
+    sentences, text = hit.sentences, hit.answer.text
     best = max(range(len(scores)), key=lambda i: (scores[i], -i))
     lo = hi = best
+    if best > 0 and _POINTS_BACK.match(text, sentences[best].start):
+        if sentences[best].end - sentences[best - 1].start <= QUOTE_MAX_CHARS:
+            lo = best - 1
     while hi - lo + 1 < QUOTE_MAX_SENTENCES:
         options = [j for j in (lo - 1, hi + 1) if 0 <= j < len(scores)]
         if not options:
@@ -94,20 +103,20 @@ def span_around_best(hit: Hit, scores: list[float]) -> tuple[int, int]:
         if span_chars > QUOTE_MAX_CHARS or not (short or scores[j] >= scores[best] - NEIGHBOUR_MARGIN):
             break
         lo, hi = min(lo, j), max(hi, j)
-    return _trim(hit.answer.text, sentences[lo].start, sentences[hi].end)
+    return trim_span(text, sentences[lo].start, sentences[hi].end)
 
 
-def _cap(text: str, start: int, end: int) -> tuple[int, int]:
+def cap_span(text: str, start: int, end: int) -> tuple[int, int]:
     """Cut a span longer than QUOTE_MAX_CHARS at the last word boundary that fits (or at
     the limit itself, for a "word" that long); the card then ends it with "…"."""
     if end - start <= QUOTE_MAX_CHARS:
         return start, end
     limit = start + QUOTE_MAX_CHARS
     space = text.rfind(" ", start, limit + 1)
-    return _trim(text, start, space if space > start else limit)
+    return trim_span(text, start, space if space > start else limit)
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -16,7 +16,7 @@ from .fusion import FusionMode
 from .index_store import CorpusIndex, ReusingEmbedder, build_index, load_index, reusable_vectors
 from .models import Problem, SearchQuery, Turn
 from .question_focus import focus_of
-from .quoting import QuoteEvidence, Scorer, fused_scores
+from .quoting import Chooser, QuoteEvidence, choose_span
 from .red_flags import RedFlagDetector
 from .retrieval import Retriever
 from .settings import Settings
@@ -151,19 +151,19 @@ class Assistant:
         k: int | None = None,
         mode: FusionMode | None = None,
         last_only: bool = False,
-        scorer: Scorer = fused_scores,
+        chooser: Chooser = choose_span,
     ) -> list[Turn]:
         """One Turn per message (or only the last), each message read in the context of those
-        before it. mode and scorer (how sentences are scored for quoting) are for evaluation."""
+        before it. mode and chooser (of the words to quote) are for evaluation."""
         messages = [m.strip() for m in messages]
         queries = resolve(messages, self.index.passage_lexical.knows)
         indices = [len(messages) - 1] if last_only else range(len(messages))
-        return [self._answer(messages[i], queries[i], k, mode, scorer) for i in indices]
+        return [self._answer(messages[i], queries[i], k, mode, chooser) for i in indices]
 
     def reply(self, messages: Sequence[str], **kwargs) -> Turn:
         return self.converse(messages, last_only=True, **kwargs)[0]
 
-    def _answer(self, message, query: SearchQuery, k, mode, scorer: Scorer) -> Turn:
+    def _answer(self, message, query: SearchQuery, k, mode, chooser: Chooser) -> Turn:
         if not message:
             return compose_turn(message, query, [], None)
         # Red flags of the message; a follow-up ("is that normal?") keeps those of the
@@ -182,4 +182,4 @@ class Assistant:
         )
         triage = self.red_flags.assess(*triaged, vectors=vectors[n + 1 :])
         evidence = QuoteEvidence(focus, result.terms, self.index.passage_lexical.idf)
-        return compose_turn(message, query, result.hits, evidence, triage, scorer)
+        return compose_turn(message, query, result.hits, evidence, triage, chooser)
