@@ -38,6 +38,10 @@ FOCUS_WEIGHT = 0.9
 LEXICAL_WEIGHT = 0.5
 # A sentence that opens by pointing back ("This muscle pulls back on the corner of the
 # mouth") is quoted with the sentence it points to ("... probably affected the risorius.").
+# A "sentence" of fewer words is a greeting, a sign-off or a piece split off at an
+# abbreviation ("Hi lhas.", "Dr.", "P", "newscasters)."): never the one a quote is built
+# around ("Dr." is the closest of all to "can my doctor fix it?").
+MIN_WORDS_TO_LEAD = 4
 _POINTS_BACK = re.compile(r"(?:this|that|these|those|such|they)\b", re.IGNORECASE)
 
 Idf = Callable[[str], float]
@@ -88,7 +92,8 @@ def span_around_best(hit: Hit, scores: list[float]) -> tuple[int, int]:
     by neighbours that score within NEIGHBOUR_MARGIN of it (or any neighbour while the span
     is shorter than QUOTE_MIN_CHARS)."""
     sentences, text = hit.sentences, hit.answer.text
-    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    leads = [i for i, s in enumerate(sentences) if len(text[s.start : s.end].split()) >= MIN_WORDS_TO_LEAD]
+    best = max(leads or range(len(scores)), key=lambda i: (scores[i], -i))
     lo = hi = best
     if best > 0 and _POINTS_BACK.match(text, sentences[best].start):
         if sentences[best].end - sentences[best - 1].start <= QUOTE_MAX_CHARS:
