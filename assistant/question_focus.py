@@ -64,5 +64,5 @@ def focus_of(message: str, is_background: Callable[[str], bool]) -> QuestionFocu
     vector towards every sentence that names it."""
     ask = asking_words(message)
     kept = WORD_RE.sub(lambda m: "" if is_background(stem(m.group(0).split("'")[0])) else m.group(0), ask.lower())
-    text = " ".join(kept.split()) or ask
+    text = " ".join(kept.split()) if WORD_RE.search(kept) else ask
     return QuestionFocus(text, tuple(content_terms(ask)), tuple(expansion_terms(ask, is_background)))

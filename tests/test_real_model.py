@@ -91,6 +91,34 @@ def test_development_set_quality_holds(real_assistant):
     assert safety == {"emergency_notice_first": 1.0, "urgent_notice_on_non_emergencies": 0.0}
 
 
+def quote_of(turn, answer_id):
+    return next(q for q in turn.quotes if q.answer.id == answer_id)
+
+
+def test_each_answer_is_quoted_at_the_sentence_that_answers_what_was_asked(real_assistant):
+    """Issue 14's examples: each was quoted at a sentence about something else."""
+    turn = real_assistant.reply(["my smile went lopsided after jaw botox - what muscle did the injector hit?"])
+    assert quote_of(turn, "004_52f1e9b741cd2cdd#2").text.startswith("Some of the Botox was placed a bit too far anteriorly")
+    turn = real_assistant.reply(["my lip is paralysed from botox and my doctor never warned me this could happen"])
+    assert "be advised via consent" in quote_of(turn, "000_89d5e1cb873fd9a3#1").text
+    _, followup = real_assistant.converse(["my lower lip got paralysed after botox in my chin", "can my doctor fix it?"])
+    assert quote_of(followup, "000_89d5e1cb873fd9a3#1").text.startswith("I would go in and speak with your physician")
+    assert not followup.quotes[0].text.startswith("Yes, by all means you should exercise")
+
+
+def test_quote_choice_meets_its_target_on_the_development_sets(real_assistant):
+    from assistant.quote_quality import evaluate_quotes, read_quote_set
+
+    answers = {a.id: a.text for a in real_assistant.index.answers}
+    for name in ("quotes_dev", "quotes_dev_b"):
+        rows = {r.chooser: r for r in evaluate_quotes(real_assistant, name, read_quote_set(REPO / "bench" / f"{name}.json", answers))}
+        ours, before = rows["fused (the assistant's)"], rows["baseline (before)"]
+        assert ours.quoted >= 30 and ours.span_precision > before.span_precision
+        assert ours.mean_quote_chars <= before.mean_quote_chars  # not bought with longer quotes
+        if name == "quotes_dev":
+            assert ours.span_precision >= 0.95
+
+
 def test_held_out_set_abstains_exactly_on_the_off_topic_messages(real_assistant):
     # The held-out set is never tuned on; its ranking numbers are reported, not pinned.
     heldout = json.loads((REPO / "bench" / "heldout.json").read_text())

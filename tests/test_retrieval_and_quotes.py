@@ -85,7 +85,7 @@ def test_follow_up_is_searched_with_the_earlier_turn(fake_assistant):
 words = st.sampled_from(
     "botox lip paralysis masseter smile weeks exercise filler radiesse migrate forehead eyelid "
     "permanent temporary injector muscle car recipe the it how long why <script> ![x](y) 911 "
-    "no cannot breathe swallow throat swelling fever pus".split()
+    "no cannot breathe swallow throat swelling fever pus , - ? . what can is there should".split()
 )
 
 
