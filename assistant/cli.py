@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--quotes", type=Path, nargs="*", metavar="FILE",
-        default=[Path("bench/quotes_dev.json"), Path("bench/quotes_heldout.json")],
+        default=[Path("bench/quotes_dev.json"), Path("bench/quotes_dev_b.json"), Path("bench/quotes_heldout.json")],
         help="span-labelled quote sets to evaluate (none: skip)",
     )
     p.add_argument("--skip-search", action="store_true", help="skip the search-quality table")

@@ -2,7 +2,8 @@
 bench/heldout.json (held out: written before the last round of ranking work, not tuned on);
 and red-flag triage on bench/redflags_dev.json (tuned on) and bench/redflags_heldout.json
 (written blind by a third author, never tuned on; bench/redflags_dev_b.json was the
-first held-out set and is development data since its failures were read).
+first held-out set and is development data since its failures were read); quote choice
+is measured in quote_quality.py.
 
 Metrics:
 - nDCG@5 with graded gains (2^grade - 1), the ideal ranking taken from all labels;
