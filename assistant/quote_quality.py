@@ -128,7 +128,10 @@ def read_quote_set(path: Path, answers: dict[str, str]) -> list[LabelledItem]:
 
 
 def evaluate_quotes(assistant, name: str, items: list[LabelledItem]) -> list[QuoteRow]:
-    return [_evaluate(name, label, [assistant.reply(list(i.messages), k=K, chooser=c) for i in items], items) for label, c in CHOOSERS]
+    return [
+        _evaluate(name, label, [assistant.reply(list(i.messages), k=K, chooser=chooser) for i in items], items)
+        for label, chooser in CHOOSERS
+    ]
 
 
 def _evaluate(name: str, chooser: str, turns: list[Turn], items: list[LabelledItem]) -> QuoteRow:

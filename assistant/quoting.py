@@ -70,7 +70,11 @@ def lexical_scores(hit: Hit, evidence: QuoteEvidence) -> list[float]:
     weights = {t: idf(t) for t in (*focus.synonyms, *focus.terms)}
     total = sum(idf(t) for t in set(focus.terms)) or 1.0
     text = hit.answer.text
-    return [min(1.0, sum(weights[t] for t in set(content_terms(text[s.start : s.end])) & weights.keys()) / total) for s in hit.sentences]
+    shares = []
+    for s in hit.sentences:
+        found = set(content_terms(text[s.start : s.end])) & weights.keys()
+        shares.append(min(1.0, sum(weights[t] for t in found) / total))
+    return shares
 
 
 def fused_scores(hit: Hit, evidence: QuoteEvidence) -> list[float]:

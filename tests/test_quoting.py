@@ -35,7 +35,11 @@ def test_the_sentence_that_answers_the_ask_leads_not_the_one_that_restates_the_s
     """ "my eyelid droops after botox between my eyebrows, how long does that last?" """
     restates = "Most commonly the upper eyelid becomes droopy after Botox injections in between the eyebrows."
     answers = "Muscle activity returns once the Botox activity is gone, which is usually three to four months."
-    hit = hit_of([FILLER, restates, FILLER, FILLER, answers, FILLER], focus=[0.1, 0.3, 0.1, 0.1, 0.6, 0.1], query=[0.2, 0.8, 0.2, 0.2, 0.5, 0.2])
+    hit = hit_of(
+        [FILLER, restates, FILLER, FILLER, answers, FILLER],
+        focus=[0.1, 0.3, 0.1, 0.1, 0.6, 0.1],
+        query=[0.2, 0.8, 0.2, 0.2, 0.5, 0.2],
+    )
     assert quoted(hit) == answers
 
 

@@ -111,7 +111,8 @@ def test_quote_choice_meets_its_target_on_the_development_sets(real_assistant):
 
     answers = {a.id: a.text for a in real_assistant.index.answers}
     for name in ("quotes_dev", "quotes_dev_b"):
-        rows = {r.chooser: r for r in evaluate_quotes(real_assistant, name, read_quote_set(REPO / "bench" / f"{name}.json", answers))}
+        items = read_quote_set(REPO / "bench" / f"{name}.json", answers)
+        rows = {r.chooser: r for r in evaluate_quotes(real_assistant, name, items)}
         ours, before = rows["fused (the assistant's)"], rows["baseline (before)"]
         assert ours.quoted >= 30 and ours.span_precision > before.span_precision
         assert ours.mean_quote_chars <= before.mean_quote_chars  # not bought with longer quotes
