@@ -11,6 +11,7 @@ import sys
 STEPS = [
     ["bench.bench_search"],  # the bundled pages: warm latency, ingest
     ["bench.bench_red_flags"],  # what triage adds to each reply
+    ["bench.bench_quote_choice"],  # what choosing quotes by the ask adds to each reply
     ["bench.bench_encoder"],  # bf16 against fp32, side by side
     ["bench.bench_ingest", "--answers", "1000", "10000", "--precision", "fp32", "bf16"],
     ["bench.bench_query", "--sizes", "1000", "10000", "100000"],
