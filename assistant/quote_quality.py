@@ -25,17 +25,15 @@ from pathlib import Path
 
 from .models import Hit, Turn
 from .quoting import (
-    QUOTE_MAX_CHARS,
-    QUOTE_MAX_SENTENCES,
-    QUOTE_MIN_CHARS,
     QUOTE_WHOLE_MAX_CHARS,
     Chooser,
     QuoteEvidence,
     cap_span,
-    trim_span,
     choose_span,
     dense_scores,
     lexical_scores,
+    span_around_best,
+    trim_span,
 )
 from .terms import content_terms
 
@@ -43,31 +41,19 @@ K = 5
 
 
 def baseline_chooser(hit: Hit, evidence: QuoteEvidence) -> tuple[int, int]:
-    """The chooser before quote quality was measured, kept as it was to compare with: each
-    sentence's cosine to the whole query plus 0.15 x the rarity-weighted share of every
-    searched term it contains; the best sentence widened by neighbours within 0.08."""
-    text, sentences = hit.answer.text, hit.sentences
-    if len(text) <= QUOTE_WHOLE_MAX_CHARS or len(sentences) <= 1:
+    """The chooser before quote quality was measured, kept to compare with: each sentence's
+    cosine to the whole query plus 0.15 x the rarity-weighted share of every searched term
+    it contains; the best sentence widened by neighbours within 0.08, no sentence rules."""
+    text = hit.answer.text
+    if len(text) <= QUOTE_WHOLE_MAX_CHARS or len(hit.sentences) <= 1:
         return cap_span(text, *trim_span(text, 0, len(text)))
     wanted = {t: evidence.idf(t) for t in set(evidence.searched_terms)}
     total = sum(wanted.values()) or 1.0
     scores = []
-    for s in sentences:
+    for s in hit.sentences:
         shared = set(content_terms(text[s.start : s.end])) & wanted.keys()
         scores.append(s.query_cosine + 0.15 * sum(wanted[t] for t in shared) / total)
-    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
-    lo = hi = best
-    while hi - lo + 1 < QUOTE_MAX_SENTENCES:
-        options = [j for j in (lo - 1, hi + 1) if 0 <= j < len(scores)]
-        if not options:
-            break
-        j = max(options, key=lambda j: scores[j])
-        span_chars = sentences[max(hi, j)].end - sentences[min(lo, j)].start
-        short = sentences[hi].end - sentences[lo].start < QUOTE_MIN_CHARS
-        if span_chars > QUOTE_MAX_CHARS or not (short or scores[j] >= scores[best] - 0.08):
-            break
-        lo, hi = min(lo, j), max(hi, j)
-    return cap_span(text, *trim_span(text, sentences[lo].start, sentences[hi].end))
+    return cap_span(text, *span_around_best(hit, scores, margin=0.08, sentence_rules=False))
 
 
 CHOOSERS: tuple[tuple[str, Chooser], ...] = (

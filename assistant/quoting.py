@@ -91,15 +91,18 @@ def choose_span(hit: Hit, evidence: QuoteEvidence, scorer: Scorer = fused_scores
     return cap_span(text, *span_around_best(hit, scorer(hit, evidence)))
 
 
-def span_around_best(hit: Hit, scores: list[float]) -> tuple[int, int]:
+def span_around_best(
+    hit: Hit, scores: list[float], margin: float = NEIGHBOUR_MARGIN, sentence_rules: bool = True
+) -> tuple[int, int]:
     """The best-scoring sentence (with the one before it, if it points back to it), widened
-    by neighbours that score within NEIGHBOUR_MARGIN of it (or any neighbour while the span
-    is shorter than QUOTE_MIN_CHARS)."""
+    by neighbours that score within margin of it (or any neighbour while the span is
+    shorter than QUOTE_MIN_CHARS). sentence_rules off: no pointing back, fragments may
+    lead (the chooser before quote quality was measured)."""
     sentences, text = hit.sentences, hit.answer.text
     leads = [i for i, s in enumerate(sentences) if len(text[s.start : s.end].split()) >= MIN_WORDS_TO_LEAD]
-    best = max(leads or range(len(scores)), key=lambda i: (scores[i], -i))
+    best = max((sentence_rules and leads) or range(len(scores)), key=lambda i: (scores[i], -i))
     lo = hi = best
-    if best > 0 and _POINTS_BACK.match(text, sentences[best].start):
+    if sentence_rules and best > 0 and _POINTS_BACK.match(text, sentences[best].start):
         if sentences[best].end - sentences[best - 1].start <= QUOTE_MAX_CHARS:
             lo = best - 1
     while hi - lo + 1 < QUOTE_MAX_SENTENCES:
@@ -109,7 +112,7 @@ def span_around_best(hit: Hit, scores: list[float]) -> tuple[int, int]:
         j = max(options, key=lambda j: scores[j])
         span_chars = sentences[max(hi, j)].end - sentences[min(lo, j)].start
         short = sentences[hi].end - sentences[lo].start < QUOTE_MIN_CHARS
-        if span_chars > QUOTE_MAX_CHARS or not (short or scores[j] >= scores[best] - NEIGHBOUR_MARGIN):
+        if span_chars > QUOTE_MAX_CHARS or not (short or scores[j] >= scores[best] - margin):
             break
         lo, hi = min(lo, j), max(hi, j)
     return trim_span(text, sentences[lo].start, sentences[hi].end)
