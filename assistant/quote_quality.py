@@ -1,9 +1,9 @@
 """Quote quality on a span-labelled set: does the quote hold the words that answer?
 
 A set (bench/quotes_dev.json and quotes_dev_b.json: tuned on; bench/quotes_heldout.json:
-written blind by two other authors, never tuned on) lists conversations and, for every
-answer that answers the last message, the sentences of it that do. The metrics, over the labelled answers
-the reply quotes:
+written blind by two more authors, never tuned on) lists conversations and, for every
+answer that answers the last message, the sentences of it that do. The metrics, over
+the labelled answers that the replies quote:
 
 - span precision: the quote holds a whole answering sentence;
 - answer first: the quote opens with an answering sentence (what the patient reads first);

@@ -4,8 +4,8 @@ The sentence that answers what the message asks is found with the evidence the s
 already has: each sentence's vector compared with the asking words (question_focus.py)
 and with the whole search query, and the asking words themselves (with their synonyms)
 in the sentence. Its neighbours join it only when they score nearly as well, so a quote
-carries one point. Weights chosen on bench/quotes_dev.json (`python -m assistant eval
---quotes ...` prints the comparison); bench/quotes_heldout.json was never tuned on.
+carries one point. Weights chosen on bench/quotes_dev.json and quotes_dev_b.json
+(`python -m assistant eval` prints the comparison); quotes_heldout.json was never tuned on.
 """
 
 from __future__ import annotations
@@ -36,12 +36,12 @@ FOCUS_WEIGHT = 0.9
 # nothing you can do to speed up the process", which the small model ranks below a
 # sentence about how quickly it wears off.
 LEXICAL_WEIGHT = 0.5
-# A sentence that opens by pointing back ("This muscle pulls back on the corner of the
-# mouth") is quoted with the sentence it points to ("... probably affected the risorius.").
 # A "sentence" of fewer words is a greeting, a sign-off or a piece split off at an
 # abbreviation ("Hi lhas.", "Dr.", "P", "newscasters)."): never the one a quote is built
 # around ("Dr." is the closest of all to "can my doctor fix it?").
 MIN_WORDS_TO_LEAD = 4
+# A sentence that opens by pointing back ("This muscle pulls back on the corner of the
+# mouth") is quoted with the sentence it points to ("... probably affected the risorius.").
 _POINTS_BACK = re.compile(r"(?:this|that|these|those|such|they)\b", re.IGNORECASE)
 
 Idf = Callable[[str], float]
