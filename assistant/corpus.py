@@ -5,8 +5,10 @@ Bad files are reported (file and line) and skipped; the rest is still read.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -17,7 +19,15 @@ from .models import Problem, Thread
 from .page_parser import parse_page_text
 
 PAGE_SUFFIXES = (".txt",)
-JSONL_SUFFIXES = (".jsonl",)
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")  # a large export is often shipped gzipped
+
+
+def _is_jsonl(path: Path) -> bool:
+    return path.name.lower().endswith(JSONL_SUFFIXES)
+
+
+def _is_corpus_file(path: Path) -> bool:
+    return _is_jsonl(path) or path.suffix.lower() in PAGE_SUFFIXES
 
 # A real page is about 6 KB; even a page with hundreds of answers stays far below this.
 # Larger files are refused before they are read, so memory stays bounded.
@@ -49,15 +59,15 @@ def corpus_files(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[P
         path = Path(raw)
         if path.is_dir():
             found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES + JSONL_SUFFIXES
+                p for p in path.rglob("*") if p.is_file() and _is_corpus_file(p)
             )
             files.extend(found)
         elif path.is_file():
-            if path.suffix.lower() in PAGE_SUFFIXES + JSONL_SUFFIXES:
+            if _is_corpus_file(path):
                 files.append(path)
             else:
                 problems.append(
-                    Problem(str(path), None, "not a page (.txt) or thread JSONL (.jsonl) file; skipped", True)
+                    Problem(str(path), None, "not a page (.txt) or thread JSONL (.jsonl, .jsonl.gz) file; skipped", True)
                 )
         else:
             problems.append(Problem(str(path), None, "no such file or folder", True))
@@ -100,9 +110,14 @@ def read_file(
     """(line, Thread or Problem) for each thread of a file: its JSONL line, None for a page."""
     shown = display_path(path)
     try:
-        if path.suffix.lower() in JSONL_SUFFIXES:
-            with path.open("rb") as stream:
-                yield from read_jsonl_lines(stream, shown, max_jsonl_line_bytes)
+        if _is_jsonl(path):
+            opener = gzip.open if path.name.lower().endswith(".gz") else open
+            with opener(path, "rb") as stream:
+                try:
+                    yield from read_jsonl_lines(stream, shown, max_jsonl_line_bytes)
+                except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+                    # Lines read before the damage were used; the rest cannot be.
+                    yield None, Problem(shown, None, f"damaged gzip data ({exc}); the rest of the file skipped", True)
             return
         thread, problems = parse_page_text(_read_page_text(path, shown, max_page_bytes), shown, path.stem)
     except CorpusError as exc:

@@ -87,6 +87,21 @@ def test_jsonl_broken_line_and_missing_field_name_file_and_line(tmp_path):
     assert all(p.path.endswith("threads.jsonl") for p in result.problems)
 
 
+def test_gzipped_jsonl_is_read_and_damage_is_reported_after_the_good_lines(tmp_path):
+    import gzip
+
+    threads = [{"id": f"t{n}", "title": "Title", "answers": [{"id": f"t{n}#1", "text": "An answer."}]} for n in range(3)]
+    data = gzip.compress(("\n".join(json.dumps(t) for t in threads) + "\n").encode())
+    (tmp_path / "a.jsonl.gz").write_bytes(data)
+    assert [t.id for t in read_corpus([tmp_path / "a.jsonl.gz"]).threads] == ["t0", "t1", "t2"]
+    assert [t.id for t in read_corpus([tmp_path]).threads] == ["t0", "t1", "t2"]  # found in a folder too
+
+    (tmp_path / "a.jsonl.gz").write_bytes(data[: len(data) - 12])  # the end of the stream lost
+    result = read_corpus([tmp_path / "a.jsonl.gz"])
+    problem = only_problem(result)
+    assert problem.path.endswith("a.jsonl.gz") and "damaged gzip" in problem.message
+
+
 def test_duplicate_answer_ids_across_files_are_refused(tmp_path):
     shutil.copy(CORPUS / f"{PAGE_IDS[0]}.txt", tmp_path / f"{PAGE_IDS[0]}.txt")
     (tmp_path / "sub").mkdir()
