@@ -58,6 +58,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=[Path("bench/quotes_dev.json"), Path("bench/quotes_dev_b.json"), Path("bench/quotes_heldout.json")],
         help="span-labelled quote sets to evaluate (none: skip)",
     )
+    p.add_argument(
+        "--graded", type=Path, metavar="DIR",
+        help="also a corpus with graded questions (threads.jsonl.gz and queries.json, e.g. ../shared/data/mediqa)",
+    )
+    p.add_argument("--graded-index", type=Path, metavar="DIR", help="index folder for it (default: <index-dir>/graded-<DIR name>)")
+    p.add_argument(
+        "--off-topic", type=Path, default=Path("bench/off_topic_general.json"), metavar="FILE",
+        help="off-topic messages whose abstention is checked on the graded corpus",
+    )
     p.add_argument("--skip-search", action="store_true", help="skip the search-quality table")
     p.add_argument("--index-dir", type=Path)
     p.add_argument("--json-out", type=Path, help="also write the results as JSON")
@@ -163,7 +172,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env(index_dir=args.index_dir)
     devset = None if args.skip_search else args.devset
-    run_evaluation(devset, settings, json_out=args.json_out, red_flag_paths=args.redflags, quote_paths=args.quotes)
+    run_evaluation(
+        devset,
+        settings,
+        json_out=args.json_out,
+        red_flag_paths=args.redflags,
+        quote_paths=args.quotes,
+        graded_dir=args.graded,
+        graded_index=args.graded_index,
+        off_topic_path=args.off_topic,
+    )
     return EXIT_OK
 
 

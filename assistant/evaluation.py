@@ -198,9 +198,14 @@ def run_evaluation(
     assistant=None,
     red_flag_paths: list[Path] = (),
     quote_paths: list[Path] = (),
+    graded_dir: Path | None = None,
+    graded_index: Path | None = None,
+    off_topic_path: Path | None = None,
 ) -> dict:
     """Search quality on devset_path (None: skip it), red-flag triage on each of
-    red_flag_paths and quote quality on each of quote_paths."""
+    red_flag_paths, quote quality on each of quote_paths, and search quality on a corpus
+    with graded questions (graded_dir: threads.jsonl.gz and queries.json, indexed into
+    graded_index), with abstention on the off-topic messages of off_topic_path."""
     from .service import Assistant
 
     assistant = assistant or Assistant(settings)
@@ -239,11 +244,35 @@ def run_evaluation(
         print("Quote choice:")
         print(format_quote_table(quote_rows))
         result["quotes"] = [asdict(r) for r in quote_rows]
+    if graded_dir is not None:
+        result["graded"] = _graded(assistant, settings, graded_dir, graded_index, off_topic_path)
     print(f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)
     if json_out:
         json_out.parent.mkdir(parents=True, exist_ok=True)
         json_out.write_text(json.dumps(result, indent=2))
     return result
+
+
+def _graded(assistant, settings: Settings, folder: Path, index_dir: Path | None, off_topic_path: Path | None) -> dict:
+    from .graded_eval import abstention_accuracy, evaluate_graded, format_graded_table, read_graded_queries
+    from .service import Assistant
+
+    corpus = folder / "threads.jsonl.gz"
+    index_dir = index_dir or settings.index_dir / f"graded-{folder.name}"
+    other = Assistant(settings.with_(corpus_paths=(str(corpus),), index_dir=index_dir), embedder=assistant.embedder)
+    queries = read_graded_queries(folder / "queries.json")
+    rows = evaluate_graded(other, queries)
+    print(f"{folder}: {len(queries)} graded questions over {len(other.index.answers)} answers")
+    print(format_graded_table(rows))
+    out = {"rows": [asdict(r) for r in rows]}
+    if off_topic_path is not None:
+        messages = json.loads(off_topic_path.read_text(encoding="utf-8"))["messages"]
+        out["off_topic_abstention"] = {
+            "graded corpus": abstention_accuracy(other, messages),
+            "bundled corpus": abstention_accuracy(assistant, messages),
+        }
+        print(f"Abstention on {len(messages)} off-topic messages ({off_topic_path}): {json.dumps(out['off_topic_abstention'])}")
+    return out
 
 
 def _mean(values) -> float:
