@@ -89,11 +89,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .embedding import SentenceTransformerEmbedder
+    from .embedding import create_embedder
     from .service import ingest, resolved_sources
 
     settings = Settings.from_env(index_dir=args.index_dir)
-    embedder = SentenceTransformerEmbedder(settings.precision, settings.threads)
+    embedder = create_embedder(settings.precision, settings.threads)
     summary = ingest(args.paths, settings.index_dir, embedder, settings, force=args.force)
     state = "built" if summary.rebuilt else "already up to date"
     print(

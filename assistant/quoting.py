@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .models import Hit, QuestionFocus
-from .terms import content_terms
+from .terms import span_terms
 
 # An answer this short is quoted whole: cutting it would lose more than it saves.
 QUOTE_WHOLE_MAX_CHARS = 400
@@ -72,7 +72,7 @@ def lexical_scores(hit: Hit, evidence: QuoteEvidence) -> list[float]:
     text = hit.answer.text
     shares = []
     for s in hit.sentences:
-        found = set(content_terms(text[s.start : s.end])) & weights.keys()
+        found = span_terms(text, s.start, s.end) & weights.keys()
         shares.append(min(1.0, sum(weights[t] for t in found) / total))
     return shares
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from .compose import compose_turn
 from .conversation import resolve
 from .corpus import CorpusReadResult, corpus_files, corpus_fingerprint, read_corpus
-from .embedding import Embedder, SentenceTransformerEmbedder
+from .embedding import Embedder, create_embedder
 from .errors import CorpusUnreachableError, IndexIntegrityError
 from .fusion import FusionMode
 from .index_store import CorpusIndex, ReusingEmbedder, build_index, load_index, reusable_vectors
@@ -139,7 +139,7 @@ def open_index(settings: Settings, embedder: Embedder, log: Log = log_to_stderr)
 class Assistant:
     def __init__(self, settings: Settings, embedder: Embedder | None = None, log: Log = log_to_stderr):
         self.settings = settings
-        self.embedder = embedder or SentenceTransformerEmbedder(settings.precision, settings.threads)
+        self.embedder = embedder or create_embedder(settings.precision, settings.threads)
         self.index = open_index(settings, self.embedder, log)
         self.retriever = Retriever(self.index, self.embedder, FusionMode.parse(settings.fusion))
         self.red_flags = RedFlagDetector(self.embedder)

@@ -58,8 +58,8 @@ class Settings:
         return replace(self, **changes)
 
     def validate(self) -> None:
-        if self.precision not in ("auto", "fp32", "bf16"):
-            raise SettingsError(f"precision must be 'auto', 'fp32' or 'bf16', not {self.precision!r}")
+        if self.precision not in ("auto", "fp32", "bf16", "int8"):
+            raise SettingsError(f"precision must be 'auto', 'fp32', 'bf16' or 'int8', not {self.precision!r}")
         if self.top_k < 1 or self.top_k > 50:
             raise SettingsError(f"top_k must be between 1 and 50, not {self.top_k}")
         for name in ("batch_size", "queue_size", "concurrency", "max_message_chars", "max_turns", "max_request_bytes",

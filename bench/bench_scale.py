@@ -1,0 +1,157 @@
+"""The project against the plain pipeline (bench/plain_pipeline.py) on a real corpus and larger
+ones, in one run: quality, time per question and ingest time, as ratios.
+
+    python -m bench.bench_scale [--sizes 1657 4000] [--threads 2] [--latency-questions 277]
+
+Corpora: the MEDIQA answer pages (../shared/data/mediqa, 1,657 answers, graded questions);
+for a larger size, those pages plus synthetic pages whose answers are sentences drawn from
+the real ones (seed 7), so the graded answers must be found among more distractors.
+Each system runs in a process of its own per corpus (its peak memory is its own): ingest
+from scratch, then every graded question once (quality: nDCG@10, avgScore@1 on the
+development and held-out questions), then the latency questions timed one by one.
+The project answers as the chat does (triage, follow-up reading, quotes); k = 10 for both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .common import peak_rss_mib, percentile, print_table, write_result
+
+MEDIQA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mediqa"
+WORK = Path("bench/work")
+K = 10
+
+
+def corpus_file(size: int) -> Path:
+    """MEDIQA's threads, plus synthetic ones up to size answers, as one JSONL file."""
+    real = gzip.open(MEDIQA / "threads.jsonl.gz", "rt", encoding="utf-8").read().splitlines()
+    path = WORK / f"scale-{size}" / "threads.jsonl"
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    threads = [json.loads(line) for line in real]
+    rng = random.Random(7)
+    sentences = [s for t in threads for s in t["answers"][0]["text"].split(". ") if len(s) > 30]
+    out = list(real)
+    for n in range(max(0, size - len(threads))):
+        template = rng.choice(threads)
+        length = len(template["answers"][0]["text"])
+        body = []
+        while sum(len(s) + 2 for s in body) < length:
+            body.append(rng.choice(sentences))
+        text = ". ".join(body)[:length].rstrip() + "."
+        thread = {"id": f"synth-{n}", "title": rng.choice(threads)["title"], "answers": [{"id": f"synth-{n}#1", "text": text}]}
+        out.append(json.dumps(thread))
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def run_worker(system: str, size: int, threads: int, latency_questions: int) -> dict:
+    from assistant.corpus import read_corpus
+    from assistant.graded_eval import SPLITS, read_graded_queries, score_rankings
+
+    queries = read_graded_queries(MEDIQA / "queries.json")
+    corpus = corpus_file(size)
+    if system == "project":
+        from assistant.service import Assistant, ingest
+        from assistant.settings import Settings
+
+        index_dir = WORK / f"scale-{size}" / "project-index"
+        shutil.rmtree(index_dir, ignore_errors=True)
+        # ASSISTANT_PRECISION and the other ASSISTANT_* settings apply, as they would to the chat.
+        settings = Settings.from_env(index_dir=index_dir, corpus_paths=(str(corpus),), threads=threads)
+        from assistant.embedding import create_embedder
+
+        embedder = create_embedder(settings.precision, threads)  # loaded before the clock starts
+        started = time.perf_counter()
+        ingest([str(corpus)], index_dir, embedder, settings, log=lambda m: None)
+        ingest_s = time.perf_counter() - started
+        assistant = Assistant(settings, embedder=embedder, log=lambda m: None)
+
+        def rank(question: str) -> list[str]:
+            return [q.answer.id for q in assistant.reply([question], k=K).quotes]
+    else:
+        from .plain_pipeline import PlainPipeline
+
+        plain = PlainPipeline(threads)
+        corpus_threads = read_corpus([corpus]).threads
+        started = time.perf_counter()
+        plain.build(corpus_threads)
+        ingest_s = time.perf_counter() - started
+
+        def rank(question: str) -> list[str]:
+            return plain.search(question, K).fused
+
+    quality = {}
+    for split, sets in SPLITS.items():
+        chosen = [q for q in queries if q.set in sets]
+        row = score_rankings(split, system, chosen, [rank(q.question) for q in chosen])
+        quality[split] = {"ndcg10": row.ndcg10, "avg_score1": row.avg_score1, "false_abstention": row.false_abstention_rate}
+    times = []
+    for q in queries[:latency_questions]:
+        t = time.perf_counter()
+        rank(q.question)
+        times.append((time.perf_counter() - t) * 1000)
+    return {
+        "ingest_s": ingest_s,
+        "p50_ms": percentile(times, 0.5),
+        "p95_ms": percentile(times, 0.95),
+        "peak_rss_mib": peak_rss_mib(),
+        "precision": getattr(embedder, "precision", "fp32") if system == "project" else "fp32 (torch)",
+        "quality": quality,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1657, 4000])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--latency-questions", type=int, default=277)
+    parser.add_argument("--worker", choices=["project", "plain"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(run_worker(args.worker, args.sizes[0], args.threads, args.latency_questions)))
+        return
+    if not (MEDIQA / "queries.json").exists():
+        sys.exit(f"the MEDIQA corpus is not at {MEDIQA}")
+    results: dict[str, dict[str, dict]] = {}
+    for size in args.sizes:
+        corpus_file(size)
+        for system in ("project", "plain"):
+            cmd = [sys.executable, "-m", "bench.bench_scale", "--worker", system, "--sizes", str(size),
+                   "--threads", str(args.threads), "--latency-questions", str(args.latency_questions)]
+            proc = subprocess.run(cmd, capture_output=True, text=True)
+            if proc.returncode != 0:
+                sys.exit(f"{system} at {size} failed:\n{proc.stderr[-3000:]}")
+            results.setdefault(str(size), {})[system] = json.loads(proc.stdout.strip().splitlines()[-1])
+    rows = []
+    for size, by in results.items():
+        project, plain = by["project"], by["plain"]
+        rows.append({
+            "answers": size,
+            "encoder": project.get("precision", "?"),
+            "held-out nDCG@10 project / plain": f"{project['quality']['held out']['ndcg10']:.3f} / {plain['quality']['held out']['ndcg10']:.3f}",
+            "dev nDCG@10 project / plain": f"{project['quality']['development']['ndcg10']:.3f} / {plain['quality']['development']['ndcg10']:.3f}",
+            "p50 ms project / plain": f"{project['p50_ms']:.1f} / {plain['p50_ms']:.1f}",
+            "p50 ratio": project["p50_ms"] / plain["p50_ms"],
+            "p95 ratio": project["p95_ms"] / plain["p95_ms"],
+            "ingest s project / plain": f"{project['ingest_s']:.0f} / {plain['ingest_s']:.0f}",
+            "ingest ratio": project["ingest_s"] / plain["ingest_s"],
+            "peak RSS MiB project / plain": f"{project['peak_rss_mib']:.0f} / {plain['peak_rss_mib']:.0f}",
+        })
+    print(f"{args.threads} compute threads; MEDIQA questions: development = alexa + validation (128), held out = test (149)")
+    print_table("Project vs plain pipeline (MiniLM fp32 title+answer, FAISS flat, bm25s, RRF)", rows)
+    write_result("scale", {"threads": args.threads, "results": results})
+
+
+if __name__ == "__main__":
+    main()
