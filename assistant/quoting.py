@@ -11,11 +11,11 @@ carries one point. Weights chosen on bench/quotes_dev.json and quotes_dev_b.json
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .models import Hit, QuestionFocus
-from .terms import span_terms
+from .terms import content_terms
 
 # An answer this short is quoted whole: cutting it would lose more than it saves.
 QUOTE_WHOLE_MAX_CHARS = 400
@@ -36,6 +36,9 @@ FOCUS_WEIGHT = 0.9
 # nothing you can do to speed up the process", which the small model ranks below a
 # sentence about how quickly it wears off.
 LEXICAL_WEIGHT = 0.5
+# The asking words are looked for in the sentences the vectors rank highest only: a long
+# answer (a health page of 40 sentences) costs no more than a short one.
+LEXICAL_CANDIDATES = 8
 # A "sentence" of fewer words is a greeting, a sign-off or a piece split off at an
 # abbreviation ("Hi lhas.", "Dr.", "P", "newscasters)."): never the one a quote is built
 # around ("Dr." is the closest of all to "can my doctor fix it?").
@@ -64,21 +67,25 @@ def dense_scores(hit: Hit, evidence: QuoteEvidence) -> list[float]:
     return [FOCUS_WEIGHT * s.focus_cosine + (1 - FOCUS_WEIGHT) * s.query_cosine for s in hit.sentences]
 
 
-def lexical_scores(hit: Hit, evidence: QuoteEvidence) -> list[float]:
-    """Share of the asking words' rarity found in each sentence (1 at most)."""
+def lexical_scores(hit: Hit, evidence: QuoteEvidence, only: Iterable[int] | None = None) -> list[float]:
+    """Share of the asking words' rarity found in each sentence (1 at most); with only, in
+    those sentences (the others score 0)."""
     idf, focus = evidence.idf, evidence.focus
     weights = {t: idf(t) for t in (*focus.synonyms, *focus.terms)}
     total = sum(idf(t) for t in set(focus.terms)) or 1.0
-    text = hit.answer.text
-    shares = []
-    for s in hit.sentences:
-        found = span_terms(text, s.start, s.end) & weights.keys()
-        shares.append(min(1.0, sum(weights[t] for t in found) / total))
+    text, sentences = hit.answer.text, hit.sentences
+    shares = [0.0] * len(sentences)
+    for i in range(len(sentences)) if only is None else only:
+        found = set(content_terms(text[sentences[i].start : sentences[i].end])) & weights.keys()
+        shares[i] = min(1.0, sum(weights[t] for t in found) / total)
     return shares
 
 
 def fused_scores(hit: Hit, evidence: QuoteEvidence) -> list[float]:
-    return [d + LEXICAL_WEIGHT * w for d, w in zip(dense_scores(hit, evidence), lexical_scores(hit, evidence))]
+    dense = dense_scores(hit, evidence)
+    candidates = sorted(range(len(dense)), key=lambda i: -dense[i])[:LEXICAL_CANDIDATES]
+    lexical = lexical_scores(hit, evidence, candidates)
+    return [d + LEXICAL_WEIGHT * w for d, w in zip(dense, lexical)]
 
 
 def choose_span(hit: Hit, evidence: QuoteEvidence, scorer: Scorer = fused_scores) -> tuple[int, int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from functools import lru_cache
 
 import Stemmer
@@ -45,28 +44,3 @@ def content_terms(text: str) -> list[str]:
     """The stemmed content words of text, in order (repeats kept)."""
     return [stem(w) for w in words(text) if len(w) > 1 and w not in STOPWORDS]
 
-
-@lru_cache(maxsize=1024)
-def _located_terms(text: str) -> tuple[tuple[int, ...], tuple[str, ...]] | None:
-    """Where each content word of text starts, and its term; None when lower-casing moves
-    offsets (a few letters lower-case to two characters)."""
-    lowered = text.lower()
-    if len(lowered) != len(text):
-        return None
-    starts, terms = [], []
-    for m in WORD_RE.finditer(lowered):
-        w = m.group(0).split("'")[0]
-        if len(w) > 1 and w not in STOPWORDS:
-            starts.append(m.start())
-            terms.append(stem(w))
-    return tuple(starts), tuple(terms)
-
-
-def span_terms(text: str, start: int, end: int) -> set[str]:
-    """The content terms of text[start:end], a span at word boundaries (a sentence): the
-    words of a text are found once and kept for the next spans of the same text."""
-    located = _located_terms(text)
-    if located is None:
-        return set(content_terms(text[start:end]))
-    starts, terms = located
-    return set(terms[bisect_left(starts, start) : bisect_left(starts, end)])

@@ -104,12 +104,3 @@ def test_any_quote_is_a_run_of_whole_sentences_of_the_answer(rows, with_terms):
         assert len(inside) <= QUOTE_MAX_SENTENCES
     assert end in ends or text[end] == " "  # a whole sentence, or cut at a word
 
-
-@given(st.lists(st.text(alphabet="abcdeİ' .!?", min_size=0, max_size=60), min_size=1, max_size=6))
-def test_the_words_of_a_sentence_are_found_as_if_it_stood_alone(sentences):
-    from assistant.chunking import sentence_spans
-    from assistant.terms import content_terms, span_terms
-
-    text = " ".join(sentences)
-    for start, end in sentence_spans(text):
-        assert span_terms(text, start, end) == set(content_terms(text[start:end]))
