@@ -44,3 +44,17 @@ def test_the_exported_model_is_reused_and_a_damaged_one_made_again(cache):
     model.write_bytes(model.read_bytes()[:1000])  # damaged
     again = OnnxInt8Embedder(threads=1, cache=cache).encode(TEXTS[:1])
     assert model.stat().st_size > 1_000_000 and np.isfinite(again).all()
+
+
+def test_a_long_message_is_encoded_apart_from_its_short_clauses(cache):
+    from assistant.onnx_encoder import _batches
+
+    assert _batches([120, 9, 11, 10, 118], batch_size=8) == [[1, 3, 2], [4, 0]]
+    encoder = OnnxInt8Embedder(threads=1, cache=cache)
+    texts = [" ".join(TEXTS * 3), *TEXTS]
+    together = encoder.encode(texts)
+    assert np.array_equal(together, encoder.encode(texts))  # the same texts, the same vectors
+    # Dynamic int8 quantization scales activations per batch, so a text's batch mates move
+    # its vector a little (as much as int8 itself does against fp32), never more.
+    alone = np.stack([encoder.encode([t])[0] for t in texts])
+    assert float((together * alone).sum(axis=1).min()) >= 0.99
