@@ -62,24 +62,31 @@ class OnnxInt8Embedder:
     def encode(self, texts: list[str], *, batch_size: int = 8, progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        features = self._tokenizer(texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="np")
-        input_ids = features["input_ids"].astype(np.int64, copy=False)
-        mask = features["attention_mask"].astype(np.int64, copy=False)
-        lengths = mask.sum(axis=1).tolist()
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        batches = _batches(lengths, batch_size)
+        # By length, in slices, so the tokenizer never holds a whole corpus at once.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        slices = range(0, len(order), TOKENIZE_SLICE)
         if progress:
             from tqdm import tqdm
 
-            batches = tqdm(batches, desc="Batches")
-        for rows in batches:
-            width = max(lengths[i] for i in rows)
-            feed = {"input_ids": input_ids[rows, :width], "attention_mask": mask[rows, :width]}
-            out[rows] = self._session.run(None, feed)[0]
+            slices = tqdm(slices, desc=f"Slices of {TOKENIZE_SLICE}")
+        for at in slices:
+            rows = order[at : at + TOKENIZE_SLICE]
+            features = self._tokenizer(
+                [texts[i] for i in rows], padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="np"
+            )
+            input_ids = features["input_ids"].astype(np.int64, copy=False)
+            mask = features["attention_mask"].astype(np.int64, copy=False)
+            lengths = mask.sum(axis=1).tolist()
+            for batch in _batches(lengths, batch_size):
+                width = max(lengths[j] for j in batch)
+                feed = {"input_ids": input_ids[batch, :width], "attention_mask": mask[batch, :width]}
+                out[[rows[j] for j in batch]] = self._session.run(None, feed)[0]
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out
 
 
+TOKENIZE_SLICE = 512
 # A batch holds texts whose token counts differ by at most this factor (or by a few tokens,
 # which cost less than another run): padding is work thrown away, and a long message is
 # better encoded apart from its short triage clauses.

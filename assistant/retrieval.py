@@ -118,7 +118,9 @@ class Retriever:
         passage_ids = np.concatenate([np.arange(first_p[a], first_p[a + 1]) for a in answers])
         p_cos = vector_index.vectors_of(idx.passage_vectors, passage_ids) @ qv
         sentence_ids = np.concatenate([np.arange(first_s[a], first_s[a + 1]) for a in answers])
-        s_cos = np.asarray(idx.sentence_vectors[sentence_ids], dtype=np.float32) @ qv
+        s_vectors = np.asarray(idx.sentence_vectors[sentence_ids], dtype=np.float32)
+        s_cos = s_vectors @ qv
+        f_cos = s_cos if focus_vector is None else s_vectors @ focus_vector
         thread_of = idx.answer_thread[answers]
         q_cos = vector_index.vectors_of(idx.question_vectors, thread_of) @ qv
         lex_max = float(lex_all.max()) if len(lex_all) else 0.0
@@ -138,6 +140,7 @@ class Retriever:
             n_s = int(first_s[a + 1] - first_s[a])
             mine, cos_mine = passage_ids[p_at : p_at + n_p], p_cos[p_at : p_at + n_p]
             sentences = s_cos[s_at : s_at + n_s]
+            focus = f_cos[s_at : s_at + n_s]
             p_at, s_at = p_at + n_p, s_at + n_s
             best = int(np.argmax(cos_mine))
             best_sentence = float(sentences.max()) if len(sentences) else float(cos_mine[best])
@@ -156,20 +159,16 @@ class Retriever:
             # The passage to quote from: the best by vectors, or by BM25 in lexical mode.
             passage = int(mine[int(np.argmax(lex_all[mine]))]) if mode is FusionMode.LEXICAL else int(mine[best])
             relevant = lexical > 0 if mode is FusionMode.LEXICAL else semantic >= self.min_relevance
-            scored.append((fuse(mode, semantic, lexical, ranks), semantic, int(a), passage, relevant, sentences))
+            scored.append((fuse(mode, semantic, lexical, ranks), semantic, int(a), passage, relevant, sentences, focus))
 
         scored.sort(key=lambda s: (-s[0], s[2]))
         best_relevance = max(s[1] for s in scored)
         hits = []
-        for score, semantic, a, passage, relevant, sentence_cos in scored:
+        for score, semantic, a, passage, relevant, sentence_cos, focus_cos in scored:
             if not relevant:
                 continue
             thread = idx.threads[int(idx.answer_thread[a])]
             rows_s = idx.sentence_rows[first_s[a] : first_s[a + 1]]
-            if focus_vector is None:
-                focus_cos = sentence_cos
-            else:
-                focus_cos = np.asarray(idx.sentence_vectors[first_s[a] : first_s[a + 1]], dtype=np.float32) @ focus_vector
             sentences = tuple(
                 SentenceMatch(int(r[1]), int(r[2]), float(c), float(f)) for r, c, f in zip(rows_s, sentence_cos, focus_cos)
             )
