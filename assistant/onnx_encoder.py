@@ -24,6 +24,12 @@ import numpy as np
 from .embedding import DIMENSION, MODEL_NAME, WEIGHTS_SHA256, bundled_model_dir, verify_weights
 
 MAX_TOKENS = 256  # the model's own limit (sentence-transformers config)
+TOKENIZE_SLICE = 512  # texts tokenized at a time, so a whole corpus is never held at once
+# A batch holds texts whose token counts differ by at most this factor (or by a few tokens,
+# which cost less than another run): padding is work thrown away, and a long message is
+# better encoded apart from its short triage clauses.
+MAX_PADDING_FACTOR = 1.3
+MAX_PADDING_TOKENS = 16
 RECIPE = "mean-pool+l2, opset 17, int8 per-channel MatMul (dynamic)"  # changes here make a new file
 
 
@@ -63,7 +69,6 @@ class OnnxInt8Embedder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        # By length, in slices, so the tokenizer never holds a whole corpus at once.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         slices = range(0, len(order), TOKENIZE_SLICE)
         if progress:
@@ -84,14 +89,6 @@ class OnnxInt8Embedder:
                 out[[rows[j] for j in batch]] = self._session.run(None, feed)[0]
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
         return out
-
-
-TOKENIZE_SLICE = 512
-# A batch holds texts whose token counts differ by at most this factor (or by a few tokens,
-# which cost less than another run): padding is work thrown away, and a long message is
-# better encoded apart from its short triage clauses.
-MAX_PADDING_FACTOR = 1.3
-MAX_PADDING_TOKENS = 16
 
 
 def _batches(lengths: list[int], batch_size: int) -> list[list[int]]:
