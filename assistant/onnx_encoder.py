@@ -17,6 +17,8 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -58,12 +60,17 @@ class OnnxInt8Embedder:
         verify_weights(model_dir)
         self._tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
         path = _exported_model(model_dir, cache or cache_dir())
+        # One core per run, and with several cores several runs at once (the batches of a
+        # long ingest, or of a long message and its clauses): on 2 cores 588 passages/s
+        # against 535/s for one run on two cores.
         options = onnxruntime.SessionOptions()
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.inter_op_num_threads = 1
-        if threads:
-            options.intra_op_num_threads = threads
+        options.intra_op_num_threads = 1
         self._session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        workers = max(1, threads or os.cpu_count() or 1)
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="encoder") if workers > 1 else None
+        self._tokenizer_lock = threading.Lock()  # a fast tokenizer refuses concurrent calls
 
     def encode(self, texts: list[str], *, batch_size: int = 8, progress: bool = False) -> np.ndarray:
         if not texts:
@@ -71,24 +78,43 @@ class OnnxInt8Embedder:
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         slices = range(0, len(order), TOKENIZE_SLICE)
+        parts = [order[at : at + TOKENIZE_SLICE] for at in slices]
+        if len(parts) > 1 and self._pool is not None:
+            # Many texts (an ingest): slices side by side, each slice's batches in turn.
+            done = self._pool.map(lambda rows: self._encode_slice(texts, rows, batch_size, out, False), parts)
+        else:
+            done = (self._encode_slice(texts, rows, batch_size, out, True) for rows in parts)
         if progress:
             from tqdm import tqdm
 
-            slices = tqdm(slices, desc=f"Slices of {TOKENIZE_SLICE}")
-        for at in slices:
-            rows = order[at : at + TOKENIZE_SLICE]
+            done = tqdm(done, total=len(parts), desc=f"Slices of {TOKENIZE_SLICE} texts")
+        for _ in done:
+            pass
+        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+        return out
+
+    def _encode_slice(self, texts: list[str], rows: list[int], batch_size: int, out: np.ndarray, side_by_side: bool) -> None:
+        """Encode texts[rows] into out[rows]; side_by_side: its batches run at once (a long
+        message and its short clauses) rather than in turn."""
+        with self._tokenizer_lock:
             features = self._tokenizer(
                 [texts[i] for i in rows], padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="np"
             )
-            input_ids = features["input_ids"].astype(np.int64, copy=False)
-            mask = features["attention_mask"].astype(np.int64, copy=False)
-            lengths = mask.sum(axis=1).tolist()
-            for batch in _batches(lengths, batch_size):
-                width = max(lengths[j] for j in batch)
-                feed = {"input_ids": input_ids[batch, :width], "attention_mask": mask[batch, :width]}
-                out[[rows[j] for j in batch]] = self._session.run(None, feed)[0]
-        out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-        return out
+        input_ids = features["input_ids"].astype(np.int64, copy=False)
+        mask = features["attention_mask"].astype(np.int64, copy=False)
+        lengths = mask.sum(axis=1).tolist()
+
+        def run(batch: list[int]) -> None:
+            width = max(lengths[j] for j in batch)
+            feed = {"input_ids": input_ids[batch, :width], "attention_mask": mask[batch, :width]}
+            out[[rows[j] for j in batch]] = self._session.run(None, feed)[0]  # rows no other batch writes
+
+        batches = _batches(lengths, batch_size)
+        if len(batches) == 1 or self._pool is None or not side_by_side:
+            for batch in batches:
+                run(batch)
+        else:
+            list(self._pool.map(run, batches))
 
 
 def _batches(lengths: list[int], batch_size: int) -> list[list[int]]:
