@@ -58,3 +58,16 @@ def test_a_long_message_is_encoded_apart_from_its_short_clauses(cache):
     # its vector a little (as much as int8 itself does against fp32), never more.
     alone = np.stack([encoder.encode([t])[0] for t in texts])
     assert float((together * alone).sum(axis=1).min()) >= 0.99
+
+
+def test_concurrent_requests_get_the_vectors_they_would_get_alone(cache):
+    """The chat answers several people at once; the shared tokenizer and pool must not mix them up."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    encoder = OnnxInt8Embedder(threads=2, cache=cache)
+    many = [f"{t} ({n})" for n in range(300) for t in TEXTS]  # more than one slice: the ingest path
+    requests = [[t] for t in TEXTS] * 5 + [many]
+    expected = [encoder.encode(r) for r in requests]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(encoder.encode, requests))
+    assert all(np.array_equal(a, b) for a, b in zip(expected, got))
