@@ -43,4 +43,3 @@ def words(text: str) -> list[str]:
 def content_terms(text: str) -> list[str]:
     """The stemmed content words of text, in order (repeats kept)."""
     return [stem(w) for w in words(text) if len(w) > 1 and w not in STOPWORDS]
-

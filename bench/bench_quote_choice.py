@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
-import time
 from pathlib import Path
 
 from assistant.conversation import resolve
@@ -24,15 +23,9 @@ from assistant.quoting import choose_span
 from assistant.service import Assistant
 from assistant.settings import Settings
 
-from .common import peak_rss_mib, percentile, print_table, write_result
+from .common import latency_rows, peak_rss_mib, print_table, timed_ms, write_result
 
 SETS = [Path("bench/quotes_dev.json"), Path("bench/quotes_dev_b.json"), Path("bench/quotes_heldout.json")]
-
-
-def timed(fn) -> float:
-    started = time.perf_counter()
-    fn()
-    return (time.perf_counter() - started) * 1000
 
 
 def main() -> None:
@@ -49,18 +42,14 @@ def main() -> None:
             assistant.reply(messages)
         for _ in range(args.rounds):
             for messages in conversations:
-                times[names[0]].append(timed(lambda: assistant.reply(messages, chooser=choose_span)))
-                times[names[1]].append(timed(lambda: assistant.reply(messages, chooser=baseline_chooser)))
+                times[names[0]].append(timed_ms(lambda: assistant.reply(messages, chooser=choose_span)))
+                times[names[1]].append(timed_ms(lambda: assistant.reply(messages, chooser=baseline_chooser)))
                 parts = [text for text, _ in resolve(messages, knows)[-1].parts]
                 clauses = assistant.red_flags.texts_to_encode([messages[-1]])
                 ask = focus_of(parts[-1], assistant.retriever.is_background).text
-                times[names[2]].append(timed(lambda: encode([*parts, ask, *clauses])))
-                times[names[3]].append(timed(lambda: encode([*parts, *clauses])))
-    base = percentile(times[names[1]], 0.5)
-    rows = [
-        {"what": name, "p50 ms": percentile(t, 0.5), "p95 ms": percentile(t, 0.95), "p50 / reply, chooser before": percentile(t, 0.5) / base}
-        for name, t in times.items()
-    ]
+                times[names[2]].append(timed_ms(lambda: encode([*parts, ask, *clauses])))
+                times[names[3]].append(timed_ms(lambda: encode([*parts, *clauses])))
+    rows = latency_rows(times, names[1])
     print(f"{len(conversations)} conversations x {args.rounds} rounds, one compute thread, encoder {assistant.embedder.precision}")
     print_table("Quote choice: time per reply", rows)
     print(f"peak RSS {peak_rss_mib():.0f} MiB")

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import tempfile
-import time
 from pathlib import Path
 
 from assistant.models import Triage
@@ -21,7 +20,7 @@ from assistant.red_flags import RedFlagDetector
 from assistant.service import Assistant
 from assistant.settings import Settings
 
-from .common import peak_rss_mib, percentile, print_table, write_result
+from .common import latency_rows, peak_rss_mib, print_table, timed_ms, write_result
 
 SETS = [Path("bench/redflags_dev.json"), Path("bench/redflags_dev_b.json"), Path("bench/redflags_heldout.json")]
 
@@ -32,12 +31,6 @@ class NoTriage:
 
     def assess(self, *messages: str, vectors=None) -> Triage:
         return Triage(None)
-
-
-def timed(fn, message: str) -> float:
-    started = time.perf_counter()
-    fn(message)
-    return (time.perf_counter() - started) * 1000
 
 
 def main() -> None:
@@ -54,16 +47,12 @@ def main() -> None:
         for _ in range(args.rounds):
             for message in messages:
                 assistant.red_flags = shipped
-                times["reply with triage"].append(timed(lambda m: assistant.reply([m]), message))
+                times["reply with triage"].append(timed_ms(lambda m: assistant.reply([m]), message))
                 assistant.red_flags = NoTriage()
-                times["reply without triage"].append(timed(lambda m: assistant.reply([m]), message))
-                times["detector"].append(timed(shipped.assess, message))
-                times["patterns alone"].append(timed(patterns.assess, message))
-    base = percentile(times["reply without triage"], 0.5)
-    rows = [
-        {"what": name, "p50 ms": percentile(t, 0.5), "p95 ms": percentile(t, 0.95), "p50 / reply without triage": percentile(t, 0.5) / base}
-        for name, t in times.items()
-    ]
+                times["reply without triage"].append(timed_ms(lambda m: assistant.reply([m]), message))
+                times["detector"].append(timed_ms(shipped.assess, message))
+                times["patterns alone"].append(timed_ms(patterns.assess, message))
+    rows = latency_rows(times, "reply without triage")
     print(f"{len(messages)} messages x {args.rounds} rounds, one compute thread, encoder {assistant.embedder.precision}")
     print_table("Red-flag triage: time per message", rows)
     print(f"peak RSS {peak_rss_mib():.0f} MiB")

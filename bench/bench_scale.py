@@ -33,10 +33,10 @@ K = 10
 
 def corpus_file(size: int) -> Path:
     """MEDIQA's threads, plus synthetic ones up to size answers, as one JSONL file."""
-    real = gzip.open(MEDIQA / "threads.jsonl.gz", "rt", encoding="utf-8").read().splitlines()
     path = WORK / f"scale-{size}" / "threads.jsonl"
     if path.exists():
         return path
+    real = gzip.open(MEDIQA / "threads.jsonl.gz", "rt", encoding="utf-8").read().splitlines()
     path.parent.mkdir(parents=True, exist_ok=True)
     threads = [json.loads(line) for line in real]
     rng = random.Random(7)

@@ -55,6 +55,22 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
+def timed_ms(fn, *args) -> float:
+    """Milliseconds one call of fn(*args) takes."""
+    started = time.perf_counter()
+    fn(*args)
+    return (time.perf_counter() - started) * 1000
+
+
+def latency_rows(times: dict[str, list[float]], baseline: str) -> list[dict]:
+    """A table row per timed thing: p50, p95, and p50 as a ratio of the baseline's p50."""
+    base = percentile(times[baseline], 0.5)
+    return [
+        {"what": name, "p50 ms": percentile(t, 0.5), "p95 ms": percentile(t, 0.95), f"p50 / {baseline}": percentile(t, 0.5) / base}
+        for name, t in times.items()
+    ]
+
+
 def print_table(title: str, rows: list[dict]) -> None:
     print(f"\n{title}")
     if not rows:
