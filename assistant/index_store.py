@@ -6,10 +6,10 @@ Layout of an index folder (default embeddings/):
     .lock                    held (flock) by the one process writing a build
     build-<id>/              one complete build
         threads.jsonl        the corpus as parsed (sources panel, quoting)
-        passages.npy         int64 rows (answer number, start, end) per passage
-        sentences.npy        int64 rows (answer number, start, end) per sentence
-        sentence_vectors.npy float16 vector per sentence (scoring candidates, choosing quotes)
+        passages.npy         int32 rows (answer number, start, end) per passage
+        sentences.npy        int32 rows (answer number, start, end) per sentence
         passages.faiss       passage vectors (title + headline + passage text)
+        sentences.faiss      one vector per sentence (scoring candidates, choosing quotes; never searched)
         questions.faiss      one vector per thread (title + patient's question)
         passages.bm25/       BM25 over each passage's headline and text
         questions.bm25/      BM25 over each thread's title and question
@@ -45,10 +45,12 @@ from .lexical_index import LexicalIndex
 from .models import Answer, Chunk, Thread
 from .terms import content_terms
 
-FORMAT_VERSION = 2  # 2: sources recorded resolved; pages named within their corpus
+# 2: sources recorded resolved; pages named within their corpus. 3: every vector stored as
+# 8-bit codes (vector_index.py), sentence vectors in sentences.faiss; rows as int32.
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 LOCK = ".lock"
-FILES = ("threads.jsonl", "passages.npy", "sentences.npy", "sentence_vectors.npy", "passages.faiss", "questions.faiss")
+FILES = ("threads.jsonl", "passages.npy", "sentences.npy", "passages.faiss", "sentences.faiss", "questions.faiss")
 BM25_DIRS = ("passages.bm25", "questions.bm25")
 
 
@@ -72,9 +74,9 @@ class CorpusIndex:
     folder: Path
     manifest: dict
     threads: list[Thread]
-    passage_rows: np.ndarray  # (n, 3) int64: answer number, start, end
-    sentence_rows: np.ndarray  # (m, 3) int64: answer number, start, end
-    sentence_vectors: np.ndarray  # (m, dim) float16, memory-mapped
+    passage_rows: np.ndarray  # (n, 3) int32 on disk: answer number, start, end
+    sentence_rows: np.ndarray  # (m, 3) int32 on disk: answer number, start, end
+    sentence_vectors: object  # faiss.Index, never searched: vector_index.vectors_of reads it
     passage_vectors: object  # faiss.Index
     question_vectors: object  # faiss.Index
     passage_lexical: LexicalIndex
@@ -214,12 +216,12 @@ def write_index(folder: Path, content: IndexContent, embedder: Embedder, *, corp
     threads = content.threads
     with (tmp / "threads.jsonl").open("w", encoding="utf-8") as f:
         write_threads(threads, f)
-    np.save(tmp / "passages.npy", content.passage_rows)
-    np.save(tmp / "sentences.npy", content.sentence_rows)
-    # float16 halves the largest array; cosines change by < 1e-3.
-    np.save(tmp / "sentence_vectors.npy", content.sentence_vectors.astype(np.float16))
+    np.save(tmp / "passages.npy", content.passage_rows.astype(np.int32))
+    np.save(tmp / "sentences.npy", content.sentence_rows.astype(np.int32))
     p_index = vector_index.build_vector_index(content.passage_vectors)
     vector_index.save_vector_index(p_index, tmp / "passages.faiss")
+    sentence_index = vector_index.build_vector_index(content.sentence_vectors, exact_max=len(content.sentence_vectors))
+    vector_index.save_vector_index(sentence_index, tmp / "sentences.faiss")
     vector_index.save_vector_index(vector_index.build_vector_index(content.question_vectors), tmp / "questions.faiss")
     LexicalIndex.build(content.passage_terms).save(tmp / "passages.bm25")
     LexicalIndex.build([content_terms(question_text(t)) for t in threads]).save(tmp / "questions.bm25")
@@ -293,8 +295,9 @@ def reusable_vectors(folder: Path, embedder: Embedder) -> dict[str, np.ndarray]:
         answer = index.answers[int(a)]
         thread = index.threads[int(index.answer_thread[int(a)])]
         known[passage_context_text(thread, answer, answer.text[start:end])] = vector
-    for (a, start, end), vector in zip(index.sentence_rows, index.sentence_vectors):
-        known.setdefault(index.answers[int(a)].text[start:end], np.asarray(vector, dtype=np.float32))
+    sentence_vectors = vector_index.vectors_of(index.sentence_vectors, np.arange(index.sentence_vectors.ntotal))
+    for (a, start, end), vector in zip(index.sentence_rows, sentence_vectors):
+        known.setdefault(index.answers[int(a)].text[start:end], vector)
     question_vectors = vector_index.vectors_of(index.question_vectors, np.arange(len(index.threads)))
     for thread, vector in zip(index.threads, question_vectors):
         known[question_text(thread)] = vector
@@ -418,7 +421,7 @@ def _load_files(folder: Path, build: Path, manifest: dict) -> CorpusIndex:
         threads=threads,
         passage_rows=rows,
         sentence_rows=sentence_rows,
-        sentence_vectors=np.load(build / "sentence_vectors.npy", mmap_mode="r", allow_pickle=False),
+        sentence_vectors=vector_index.load_vector_index(build / "sentences.faiss"),
         passage_vectors=vector_index.load_vector_index(build / "passages.faiss"),
         question_vectors=vector_index.load_vector_index(build / "questions.faiss"),
         passage_lexical=LexicalIndex.load(build / "passages.bm25"),
@@ -429,7 +432,7 @@ def _load_files(folder: Path, build: Path, manifest: dict) -> CorpusIndex:
         "answers": len(index.answers),
         "passages": len(rows),
         "sentences": len(sentence_rows),
-        "sentence vectors": len(index.sentence_vectors),
+        "sentence vectors": index.sentence_vectors.ntotal,
         "passage vectors": index.passage_vectors.ntotal,
         "question vectors": index.question_vectors.ntotal,
         "lexical passages": index.passage_lexical.num_docs,
@@ -452,8 +455,9 @@ def _load_files(folder: Path, build: Path, manifest: dict) -> CorpusIndex:
     for name, table in (("passages.npy", rows), ("sentences.npy", sentence_rows)):
         if table.ndim != 2 or table.shape[1] != 3 or (len(table) and table[:, 0].max() >= len(index.answers)):
             raise IndexIntegrityError(str(folder), "corrupt", f"{name} does not fit the threads")
-    if index.sentence_vectors.ndim != 2 or index.sentence_vectors.shape[1] != index.passage_vectors.d:
-        raise IndexIntegrityError(str(folder), "corrupt", "sentence_vectors.npy has the wrong shape")
+    for name, vectors in (("sentences.faiss", index.sentence_vectors), ("questions.faiss", index.question_vectors)):
+        if vectors.d != index.passage_vectors.d:
+            raise IndexIntegrityError(str(folder), "corrupt", f"{name} holds vectors of another dimension")
     return index
 
 

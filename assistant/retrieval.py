@@ -118,7 +118,7 @@ class Retriever:
         passage_ids = np.concatenate([np.arange(first_p[a], first_p[a + 1]) for a in answers])
         p_cos = vector_index.vectors_of(idx.passage_vectors, passage_ids) @ qv
         sentence_ids = np.concatenate([np.arange(first_s[a], first_s[a + 1]) for a in answers])
-        s_vectors = np.asarray(idx.sentence_vectors[sentence_ids], dtype=np.float32)
+        s_vectors = vector_index.vectors_of(idx.sentence_vectors, sentence_ids)
         s_cos = s_vectors @ qv
         f_cos = s_cos if focus_vector is None else s_vectors @ focus_vector
         thread_of = idx.answer_thread[answers]

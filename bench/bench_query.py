@@ -49,7 +49,7 @@ def measure(size: int, precision: str, n: int) -> dict:
     from assistant.conversation import resolve
     from assistant.service import Assistant
     from assistant.settings import Settings
-    from assistant.vector_index import search, vectors_of
+    from assistant.vector_index import is_exact, search, vectors_of
 
     folder = index_dir(size, precision)
     started = time.perf_counter()
@@ -67,7 +67,7 @@ def measure(size: int, precision: str, n: int) -> dict:
 
     index = assistant.index.passage_vectors
     recall = None
-    if not isinstance(index, faiss.IndexFlat):
+    if not is_exact(index):
         exact = faiss.IndexFlatIP(index.d)
         exact.add(vectors_of(index, np.arange(index.ntotal)))
         hits = []

@@ -40,7 +40,7 @@ def scale(source: Path, copies: int, out: Path, seed: int = 7) -> dict:
     rng = np.random.default_rng(seed)
     p_vec = vectors_of(index.passage_vectors, np.arange(index.passage_vectors.ntotal))
     q_vec = vectors_of(index.question_vectors, np.arange(index.question_vectors.ntotal))
-    s_vec = np.asarray(index.sentence_vectors, dtype=np.float32)
+    s_vec = vectors_of(index.sentence_vectors, np.arange(index.sentence_vectors.ntotal))
     terms = [content_terms(f"{index.answers[int(a)].headline or ''}\n{index.answers[int(a)].text[s:e]}")
              for a, s, e in index.passage_rows]
     n_answers = len(index.answers)
