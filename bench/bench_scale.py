@@ -10,6 +10,9 @@ Each system runs in a process of its own per corpus (its peak memory is its own)
 from scratch, then every graded question once (quality: nDCG@10, avgScore@1 on the
 development and held-out questions), then the latency questions timed one by one.
 The project answers as the chat does (triage, follow-up reading, quotes); k = 10 for both.
+Memory per answer: what the index adds to resident memory once served. The project's is
+measured in a fresh process that loads the built index and answers every question; the
+plain pipeline's in its own process after building (freed heap returned first).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-from .common import peak_rss_mib, percentile, print_table, write_result
+from .common import peak_rss_mib, percentile, print_table, rss_mib, write_result
 
 MEDIQA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mediqa"
 WORK = Path("bench/work")
@@ -55,6 +58,25 @@ def corpus_file(size: int) -> Path:
     return path
 
 
+def serve_memory(size: int, threads: int) -> dict:
+    """Resident memory the project's built index costs when served: a fresh process loads the
+    encoder (measured), then the index, answers every graded question, and is measured again."""
+    from assistant.embedding import create_embedder
+    from assistant.graded_eval import read_graded_queries
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    settings = Settings.from_env(index_dir=WORK / f"scale-{size}" / "project-index", check_corpus=False, threads=threads)
+    embedder = create_embedder(settings.precision, threads)
+    embedder.encode(["warm the encoder up"])
+    before = rss_mib()
+    assistant = Assistant(settings, embedder=embedder, log=lambda m: None)
+    for q in read_graded_queries(MEDIQA / "queries.json"):
+        assistant.reply([q.question], k=K)
+    index_mib = rss_mib() - before
+    return {"serve_rss_mib": before + index_mib, "index_rss_mib": index_mib, "kib_per_answer": index_mib * 1024 / size}
+
+
 def run_worker(system: str, size: int, threads: int, latency_questions: int) -> dict:
     from assistant.corpus import read_corpus
     from assistant.graded_eval import SPLITS, read_graded_queries, score_rankings
@@ -82,6 +104,8 @@ def run_worker(system: str, size: int, threads: int, latency_questions: int) -> 
         from .plain_pipeline import PlainPipeline
 
         plain = PlainPipeline(threads)
+        plain.model.encode(["warm the encoder up"])
+        before = rss_mib()
         started = time.perf_counter()  # reading the corpus counts, as it does in the project's ingest
         plain.build(read_corpus([corpus]).threads)
         ingest_s = time.perf_counter() - started
@@ -99,7 +123,12 @@ def run_worker(system: str, size: int, threads: int, latency_questions: int) -> 
         t = time.perf_counter()
         rank(q.question)
         times.append((time.perf_counter() - t) * 1000)
+    memory = None  # the project's: measured in a process of its own (serve_memory)
+    if system == "plain":  # built in this process: what its index holds once the build's garbage is freed
+        index_mib = rss_mib() - before
+        memory = {"index_rss_mib": index_mib, "kib_per_answer": index_mib * 1024 / size}
     return {
+        "memory": memory,
         "ingest_s": ingest_s,
         "p50_ms": percentile(times, 0.5),
         "p95_ms": percentile(times, 0.95),
@@ -114,8 +143,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1657, 4000])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--latency-questions", type=int, default=277)
-    parser.add_argument("--worker", choices=["project", "plain"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["project", "plain", "serve"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker == "serve":
+        print(json.dumps(serve_memory(args.sizes[0], args.threads)))
+        return
     if args.worker:
         print(json.dumps(run_worker(args.worker, args.sizes[0], args.threads, args.latency_questions)))
         return
@@ -124,7 +156,7 @@ def main() -> None:
     results: dict[str, dict[str, dict]] = {}
     for size in args.sizes:
         corpus_file(size)
-        for system in ("project", "plain"):
+        for system in ("project", "plain", "serve"):
             cmd = [sys.executable, "-m", "bench.bench_scale", "--worker", system, "--sizes", str(size),
                    "--threads", str(args.threads), "--latency-questions", str(args.latency_questions)]
             proc = subprocess.run(cmd, capture_output=True, text=True)
@@ -134,6 +166,7 @@ def main() -> None:
     rows = []
     for size, by in results.items():
         project, plain = by["project"], by["plain"]
+        project["memory"] = by["serve"]
         rows.append({
             "answers": size,
             "encoder": project.get("precision", "?"),
@@ -145,6 +178,7 @@ def main() -> None:
             "ingest s project / plain": f"{project['ingest_s']:.0f} / {plain['ingest_s']:.0f}",
             "ingest ratio": project["ingest_s"] / plain["ingest_s"],
             "peak RSS MiB project / plain": f"{project['peak_rss_mib']:.0f} / {plain['peak_rss_mib']:.0f}",
+            "index memory KiB per answer project / plain": f"{project['memory']['kib_per_answer']:.1f} / {plain['memory']['kib_per_answer']:.1f}",
         })
     print(f"{args.threads} compute threads; MEDIQA questions: development = alexa + validation (128), held out = test (149)")
     print_table("Project vs plain pipeline (MiniLM fp32 title+answer, FAISS flat, bm25s, RRF)", rows)

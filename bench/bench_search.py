@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from assistant.corpus import read_corpus
-from assistant.embedding import SentenceTransformerEmbedder
+from assistant.embedding import create_embedder
 from assistant.service import Assistant, ingest
 from assistant.settings import Settings
 
@@ -26,12 +26,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--corpus", default="corpus")
     parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--precision", default="auto", choices=["auto", "fp32", "bf16"])
+    parser.add_argument("--precision", default="auto", choices=["auto", "int8", "fp32", "bf16"])
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="bench-search-"))
     settings = Settings.from_env(index_dir=work / "index", corpus_paths=(args.corpus,), precision=args.precision)
-    embedder = SentenceTransformerEmbedder(settings.precision, settings.threads)
+    embedder = create_embedder(settings.precision, settings.threads)
     corpus = read_corpus([args.corpus])
     answers = sum(len(t.answers) for t in corpus.threads)
 

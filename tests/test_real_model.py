@@ -98,7 +98,12 @@ def quote_of(turn, answer_id):
 def test_each_answer_is_quoted_at_the_sentence_that_answers_what_was_asked(real_assistant):
     """Issue 14's examples: each was quoted at a sentence about something else."""
     turn = real_assistant.reply(["my smile went lopsided after jaw botox - what muscle did the injector hit?"])
-    assert quote_of(turn, "004_52f1e9b741cd2cdd#2").text.startswith("Some of the Botox was placed a bit too far anteriorly")
+    quote = quote_of(turn, "004_52f1e9b741cd2cdd#2").text
+    # The answering sentence, led by itself or by the one before it, which names the cause
+    # ("... but the placement of the injection"; with the int8 encoder it is within the
+    # neighbour margin). Before issue 14 the quote opened on "The good news is that ...".
+    assert "Some of the Botox was placed a bit too far anteriorly" in quote
+    assert quote.startswith(("Some of the Botox was placed", "The reason this happened this time is not due to the amount"))
     turn = real_assistant.reply(["my lip is paralysed from botox and my doctor never warned me this could happen"])
     assert "be advised via consent" in quote_of(turn, "000_89d5e1cb873fd9a3#1").text
     _, followup = real_assistant.converse(["my lower lip got paralysed after botox in my chin", "can my doctor fix it?"])
