@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .models import Hit, QuestionFocus
-from .terms import content_terms
+from .terms import term_set
 
 # An answer this short is quoted whole: cutting it would lose more than it saves.
 QUOTE_WHOLE_MAX_CHARS = 400
@@ -76,7 +76,7 @@ def lexical_scores(hit: Hit, evidence: QuoteEvidence, only: Iterable[int] | None
     text, sentences = hit.answer.text, hit.sentences
     shares = [0.0] * len(sentences)
     for i in range(len(sentences)) if only is None else only:
-        found = set(content_terms(text[sentences[i].start : sentences[i].end])) & weights.keys()
+        found = term_set(text[sentences[i].start : sentences[i].end]) & weights.keys()
         shares[i] = min(1.0, sum(weights[t] for t in found) / total)
     return shares
 

@@ -43,3 +43,10 @@ def words(text: str) -> list[str]:
 def content_terms(text: str) -> list[str]:
     """The stemmed content words of text, in order (repeats kept)."""
     return [stem(w) for w in words(text) if len(w) > 1 and w not in STOPWORDS]
+
+
+@lru_cache(maxsize=8192)
+def term_set(sentence: str) -> frozenset[str]:
+    """The distinct content terms of a sentence, remembered: the answers a corpus's questions
+    bring back recur, and their sentences are read again for every quote."""
+    return frozenset(content_terms(sentence))

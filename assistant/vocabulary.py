@@ -82,10 +82,11 @@ def _groups() -> tuple[tuple[tuple[tuple[str, ...], tuple[str, ...]], ...], ...]
 def expansion_terms(text: str, is_background: Callable[[str], bool] = lambda term: False) -> list[str]:
     """Content terms of the phrases that mean what text says, minus text's own terms."""
     message = stemmed_words(text)
+    present = set(message)  # a phrase whose first word is absent is skipped without a scan
     own = set(content_terms(text))
     extra: list[str] = []
     for group in _groups():
-        matched = [terms for phrase, terms in group if _contains(message, phrase)]
+        matched = [terms for phrase, terms in group if phrase and phrase[0] in present and _contains(message, phrase)]
         if not matched or all(terms and all(map(is_background, terms)) for terms in matched):
             continue
         for _, terms in group:

@@ -20,7 +20,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from assistant.embedding import DIMENSION, MODEL_NAME, WEIGHTS_SHA256
-from assistant.index_store import IndexContent, load_index, write_index
+from assistant.index_store import IndexContent, load_index, read_manifest, write_index
 from assistant.models import Thread
 from assistant.terms import content_terms
 from assistant.vector_index import vectors_of
@@ -35,7 +35,8 @@ def perturb(vectors: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def scale(source: Path, copies: int, out: Path, seed: int = 7) -> dict:
-    embedder = SimpleNamespace(name=MODEL_NAME, weights_sha256=WEIGHTS_SHA256, dimension=DIMENSION, precision="bf16")
+    precision = read_manifest(source)["model"]["precision"]  # the copies are served by the same encoder
+    embedder = SimpleNamespace(name=MODEL_NAME, weights_sha256=WEIGHTS_SHA256, dimension=DIMENSION, precision=precision)
     index = load_index(source, embedder)
     rng = np.random.default_rng(seed)
     p_vec = vectors_of(index.passage_vectors, np.arange(index.passage_vectors.ntotal))
