@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 import threading
+import warnings
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -145,7 +148,7 @@ def _exported_model(model_dir: Path, cache: Path) -> Path:
         except (OSError, ValueError):
             pass
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder) as work:
+    with tempfile.TemporaryDirectory(dir=folder) as work, _quiet():
         float_path, int8_path = Path(work) / "model.onnx", Path(work) / "model-int8.onnx"
         _export(model_dir, float_path)
         from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -156,9 +159,27 @@ def _exported_model(model_dir: Path, cache: Path) -> Path:
     return model
 
 
+@contextmanager
+def _quiet():
+    """The exporter's tracer warnings and the quantizer's advice to pre-process the model
+    are for whoever writes the recipe, not for a user starting the chat."""
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        root.setLevel(level)
+
+
 def _export(model_dir: Path, path: Path) -> None:
     import torch
+    import transformers
     from transformers import AutoModel, AutoTokenizer
+
+    transformers.utils.logging.disable_progress_bar()
 
     class Pooled(torch.nn.Module):
         def __init__(self, model):
