@@ -214,7 +214,7 @@ def run_evaluation(
     if devset_path is not None:
         devset = json.loads(devset_path.read_text(encoding="utf-8"))
         rows, safety = evaluate(assistant, devset)
-        margins = relevance_margins(assistant, devset)
+        margins = {**relevance_margins(assistant, devset), "floor": asdict(assistant.relevance_floor)}
         print(
             f"{devset_path}: {len(devset['questions'])} questions, {len(devset['conversations'])} follow-up "
             f"conversations, {len(devset['off_topic']) + len(devset['off_topic_conversations'])} off-topic, "
@@ -254,7 +254,13 @@ def run_evaluation(
 
 
 def _graded(assistant, settings: Settings, folder: Path, index_dir: Path | None, off_topic_path: Path | None) -> dict:
-    from .graded_eval import abstention_accuracy, evaluate_graded, format_graded_table, read_graded_queries
+    from .graded_eval import (
+        abstention_accuracy,
+        evaluate_graded,
+        format_graded_table,
+        lowest_evidence,
+        read_graded_queries,
+    )
     from .service import Assistant
 
     corpus = folder / "threads.jsonl.gz"
@@ -264,7 +270,11 @@ def _graded(assistant, settings: Settings, folder: Path, index_dir: Path | None,
     rows = evaluate_graded(other, queries)
     print(f"{folder}: {len(queries)} graded questions over {len(other.index.answers)} answers")
     print(format_graded_table(rows))
-    out = {"rows": [asdict(r) for r in rows]}
+    floors = {"graded corpus": asdict(other.relevance_floor), "bundled corpus": asdict(assistant.relevance_floor)}
+    lowest = lowest_evidence(other, queries)
+    print(f"Relevance floor per corpus (off-topic probes): {json.dumps(floors)}")
+    print(f"Lowest best evidence of a graded question: {json.dumps(lowest)}")
+    out = {"rows": [asdict(r) for r in rows], "relevance_floor": floors, "lowest_evidence": lowest}
     if off_topic_path is not None:
         messages = json.loads(off_topic_path.read_text(encoding="utf-8"))["messages"]
         out["off_topic_abstention"] = {

@@ -18,6 +18,7 @@ from .models import Problem, SearchQuery, Turn
 from .question_focus import focus_of
 from .quoting import Chooser, QuoteEvidence, choose_span
 from .red_flags import RedFlagDetector
+from .relevance import calibrate
 from .retrieval import Retriever
 from .settings import Settings
 
@@ -142,6 +143,9 @@ class Assistant:
         self.embedder = embedder or create_embedder(settings.precision, settings.threads)
         self.index = open_index(settings, self.embedder, log)
         self.retriever = Retriever(self.index, self.embedder, FusionMode.parse(settings.fusion))
+        # How much evidence this corpus needs before an answer is quoted (relevance.py).
+        self.relevance_floor = calibrate(self.retriever)
+        self.retriever.min_relevance = self.relevance_floor.threshold
         self.red_flags = RedFlagDetector(self.embedder)
 
     def converse(

@@ -134,6 +134,15 @@ def test_held_out_set_abstains_exactly_on_the_off_topic_messages(real_assistant)
     assert safety["emergency_notice_first"] == 1.0
 
 
+def test_everyday_questions_stay_far_from_the_bundled_pages_so_their_floor_is_the_fixed_one(real_assistant):
+    from assistant.relevance import PROBE_MARGIN
+    from assistant.retrieval import MIN_RELEVANCE
+
+    floor = real_assistant.relevance_floor
+    assert floor.probe_best + PROBE_MARGIN < MIN_RELEVANCE
+    assert real_assistant.retriever.min_relevance == MIN_RELEVANCE
+
+
 def test_emergency_and_off_topic_with_the_real_model(real_assistant):
     urgent = real_assistant.reply(["Two days after Botox I have trouble breathing and swallowing"])
     assert urgent.notices[0] == wording.URGENT_CARE_NOTICE
