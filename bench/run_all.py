@@ -1,6 +1,7 @@
 """Every benchmark in order; tables on stdout, JSON under bench/results/. `make bench` runs this.
 
-Takes about 40 minutes on the 2-core reference machine, most of it encoding 10k answers twice.
+Takes about an hour on the 2-core reference machine, most of it encoding 10k answers twice
+and the MEDIQA corpus (../shared/data/mediqa) for the comparison with the plain pipeline.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ STEPS = [
     ["bench.bench_encoder"],  # bf16 against fp32, side by side
     ["bench.bench_ingest", "--answers", "1000", "10000", "--precision", "fp32", "bf16"],
     ["bench.bench_query", "--sizes", "1000", "10000", "100000"],
+    ["bench.bench_scale", "--sizes", "1657", "4000"],  # against the plain pipeline on MEDIQA
+    ["bench.bench_scale_replicated"],  # ... and at 20,000 answers (copies of the 4,000)
     ["bench.bench_app", "--users", "1", "16", "--duration", "60"],
 ]
 
