@@ -73,3 +73,13 @@ def test_ndcg_and_recall_by_hand():
     assert ndcg_at_k(["b", "a"], relevance) == pytest.approx((1 + 3 / math.log2(3)) / (3 + 1 / math.log2(3)))
     assert ndcg_at_k(["x", "y"], relevance) == 0.0
     assert recall_at_k(["a", "x"], relevance) == 0.5
+
+
+def test_answering_keeps_numpys_blas_to_one_thread(fake_assistant):
+    # Idle BLAS threads spin after each product and take the cores the encoder needs for
+    # the next message (reply p95 36 -> 27 ms on MEDIQA with one thread).
+    from threadpoolctl import threadpool_info
+
+    fake_assistant.reply(["Will my lip paralysis from Botox go away?"])
+    blas = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(n == 1 for n in blas)
