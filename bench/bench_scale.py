@@ -22,12 +22,11 @@ import gzip
 import json
 import random
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-from .common import peak_rss_mib, percentile, print_table, rss_mib, write_result
+from .common import peak_rss_mib, percentile, print_table, rss_mib, worker_result, write_result
 
 MEDIQA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mediqa"
 WORK = Path("bench/work")
@@ -157,12 +156,9 @@ def main() -> None:
     for size in args.sizes:
         corpus_file(size)
         for system in ("project", "plain", "serve"):
-            cmd = [sys.executable, "-m", "bench.bench_scale", "--worker", system, "--sizes", str(size),
-                   "--threads", str(args.threads), "--latency-questions", str(args.latency_questions)]
-            proc = subprocess.run(cmd, capture_output=True, text=True)
-            if proc.returncode != 0:
-                sys.exit(f"{system} at {size} failed:\n{proc.stderr[-3000:]}")
-            results.setdefault(str(size), {})[system] = json.loads(proc.stdout.strip().splitlines()[-1])
+            worker = ["--worker", system, "--sizes", str(size), "--threads", str(args.threads),
+                      "--latency-questions", str(args.latency_questions)]
+            results.setdefault(str(size), {})[system] = worker_result("bench.bench_scale", worker, f"{system} at {size}")
     rows = []
     for size, by in results.items():
         project, plain = by["project"], by["plain"]

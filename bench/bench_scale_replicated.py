@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
 from .bench_scale import MEDIQA, WORK, corpus_file
-from .common import peak_rss_mib, percentile, print_table, rss_mib, write_result
+from .common import peak_rss_mib, percentile, print_table, rss_mib, worker_result, write_result
 
 K = 10
 
@@ -119,12 +117,9 @@ def main() -> None:
         sys.exit(f"build the {args.source_size}-answer index first: python -m bench.bench_scale --sizes {args.source_size}")
     results = {}
     for system in ("project", "plain"):
-        cmd = [sys.executable, "-m", "bench.bench_scale_replicated", "--worker", system, "--source-size",
-               str(args.source_size), "--copies", str(args.copies), "--threads", str(args.threads)]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
-            sys.exit(f"{system} failed:\n{proc.stderr[-3000:]}")
-        results[system] = json.loads(proc.stdout.strip().splitlines()[-1])
+        worker = ["--worker", system, "--source-size", str(args.source_size), "--copies", str(args.copies),
+                  "--threads", str(args.threads)]
+        results[system] = worker_result("bench.bench_scale_replicated", worker, system)
     project, plain = results["project"], results["plain"]
     rows = [{
         "answers": project["answers"],

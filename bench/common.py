@@ -63,6 +63,18 @@ def rss_mib() -> float:
     return float("nan")
 
 
+def worker_result(module: str, args: list[str], what: str) -> dict:
+    """Run `python -m module args` in a process of its own (so its memory is its own) and
+    return the JSON object on its last line of output; exit with its stderr if it fails."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", module, *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"{what} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     if not ordered:
