@@ -19,6 +19,7 @@ kind of evidence on its own (patterns, semantic similarity).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import platform
@@ -101,14 +102,17 @@ def evaluate(assistant, devset: dict) -> tuple[list[Row], dict]:
     return rows, safety
 
 
-def relevance_margins(assistant, devset: dict) -> dict:
-    """Best cosine evidence for on-topic vs off-topic messages: where the threshold can sit."""
+def best_evidence(assistant, messages: list[str]) -> float:
+    """The best semantic evidence any answer has for the last message of a conversation."""
     from .conversation import resolve
 
-    def best(messages):
-        query = resolve(messages, assistant.index.passage_lexical.knows)[-1]
-        return assistant.retriever.search(query, K, FusionMode.DENSE).best_relevance
+    query = resolve(messages, assistant.index.passage_lexical.knows)[-1]
+    return assistant.retriever.search(query, K, FusionMode.DENSE).best_relevance
 
+
+def relevance_margins(assistant, devset: dict) -> dict:
+    """Best cosine evidence for on-topic vs off-topic messages: where the threshold can sit."""
+    best = functools.partial(best_evidence, assistant)
     on = [best([q["message"]]) for q in devset["questions"]] + [best(c["messages"]) for c in devset["conversations"]]
     off = [best([m]) for m in devset["off_topic"]] + [best(c) for c in devset["off_topic_conversations"]]
     return {"lowest_on_topic": round(min(on), 4), "highest_off_topic": round(max(off), 4)}

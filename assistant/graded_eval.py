@@ -92,13 +92,12 @@ def evaluate_graded(assistant, queries: list[GradedQuery]) -> list[GradedRow]:
 def lowest_evidence(assistant, queries: list[GradedQuery]) -> dict[str, float]:
     """Per split, the lowest best semantic evidence of any question (all are on topic):
     how far the corpus's relevance floor sits below the weakest real question."""
-    from .conversation import resolve
+    from .evaluation import best_evidence
 
-    def best(message: str) -> float:
-        query = resolve([message], assistant.index.passage_lexical.knows)[-1]
-        return assistant.retriever.search(query, K, FusionMode.DENSE).best_relevance
-
-    return {split: round(min(best(q.question) for q in queries if q.set in sets), 4) for split, sets in SPLITS.items()}
+    return {
+        split: round(min(best_evidence(assistant, [q.question]) for q in queries if q.set in sets), 4)
+        for split, sets in SPLITS.items()
+    }
 
 
 def abstention_accuracy(assistant, messages: list[str]) -> float:
