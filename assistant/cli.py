@@ -44,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=Path, metavar="FILE", help="one conversation (a JSON list of messages) per line")
     p.add_argument("-k", type=int, dest="top_k", help="quotes per reply (default 5)")
     p.add_argument("--fusion", help="dense, lexical, weighted (default) or rrf")
+    p.add_argument("--specialty", metavar="TEXT", help="only physicians whose title has these words (e.g. 'plastic surgeon')")
+    p.add_argument("--min-rating", type=float, metavar="X", help="only physicians rated at least X out of 5")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", help="search quality, red-flag triage and quote choice on the labelled sets")
@@ -111,6 +113,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     from .compose import turn_to_dict
+    from .filters import AnswerFilter
     from .fusion import FusionMode
     from .render import turn_to_text
     from .service import Assistant
@@ -126,19 +129,20 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(f"ask: MESSAGE {n} is not valid UTF-8 text", file=sys.stderr)
             return EXIT_USAGE
     settings = Settings.from_env(index_dir=args.index_dir, top_k=args.top_k, fusion=args.fusion)
+    answer_filter = AnswerFilter.of(args.specialty, args.min_rating)  # checked before the index loads
     assistant = Assistant(settings)
     mode = FusionMode.parse(settings.fusion)
     if args.batch:
-        return _ask_batch(assistant, args.batch, mode)
+        return _ask_batch(assistant, args.batch, mode, answer_filter)
     if args.json:
-        turns = assistant.converse(args.messages, mode=mode)
+        turns = assistant.converse(args.messages, mode=mode, answer_filter=answer_filter)
         print(json.dumps({"turns": [turn_to_dict(t) for t in turns]}, ensure_ascii=False, indent=2))
     else:
-        print(turn_to_text(assistant.reply(args.messages, mode=mode)))
+        print(turn_to_text(assistant.reply(args.messages, mode=mode, answer_filter=answer_filter)))
     return EXIT_OK
 
 
-def _ask_batch(assistant, path: Path, mode) -> int:
+def _ask_batch(assistant, path: Path, mode, answer_filter) -> int:
     from .compose import turn_to_dict
 
     status = EXIT_OK
@@ -162,7 +166,7 @@ def _ask_batch(assistant, path: Path, mode) -> int:
                 print(json.dumps({"error": f"{path}:{number}: {exc}"}))
                 status = EXIT_SKIPPED
                 continue
-            turns = assistant.converse(messages, mode=mode)
+            turns = assistant.converse(messages, mode=mode, answer_filter=answer_filter)
             print(json.dumps({"turns": [turn_to_dict(t) for t in turns]}, ensure_ascii=False), flush=True)
     return status
 

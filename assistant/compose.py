@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from . import wording
+from .filters import NO_FILTER, AnswerFilter
 from .models import Hit, Quote, SearchQuery, Triage, Turn, Urgency
 from .quoting import Chooser, QuoteEvidence, choose_span
 
@@ -18,19 +19,33 @@ def compose_turn(
     evidence: QuoteEvidence | None,
     triage: Triage = Triage(None),
     chooser: Chooser = choose_span,
+    answer_filter: AnswerFilter = NO_FILTER,
+    filter_keeps_none: bool = False,
 ) -> Turn:
     """evidence: what is known of the message, to choose each hit's words to quote with
-    (None only when there are no hits). The urgent notice, if any, comes first."""
+    (None only when there are no hits). The urgent notice, if any, comes first; then, with
+    a filter on who answered, what it keeps. filter_keeps_none: no answer in the corpus
+    passes the filter."""
     notices = [URGENCY_NOTICES[triage.urgency]] if triage.urgency else []
+    filtered = not answer_filter.is_empty
+    if filtered and not filter_keeps_none:
+        notices.append(wording.FILTERED_TO.format(filter=answer_filter.describe()))
     quotes = []
     for hit in hits:
         start, end = chooser(hit, evidence)
         quotes.append(Quote(hit.answer, hit.thread, start, end, hit.score, hit.relevance))
     abstained = not quotes
     if abstained:
-        notices.append(wording.NO_ANSWER)
+        notices.append(_no_answer(answer_filter, filter_keeps_none))
     notices.append(_disclaimer(abstained, triage.urgency))
-    return Turn(message, query, abstained, tuple(notices), tuple(quotes), triage)
+    return Turn(message, query, abstained, tuple(notices), tuple(quotes), triage, answer_filter if filtered else None)
+
+
+def _no_answer(answer_filter: AnswerFilter, keeps_none: bool) -> str:
+    if answer_filter.is_empty:
+        return wording.NO_ANSWER
+    template = wording.NO_PHYSICIAN_MATCHES if keeps_none else wording.NO_ANSWER_FILTERED
+    return template.format(filter=answer_filter.describe())
 
 
 def _disclaimer(abstained: bool, urgency: Urgency | None) -> str:
@@ -55,6 +70,8 @@ def turn_to_dict(turn: Turn) -> dict:
         "urgency": turn.urgency.value if turn.urgency else None,
         "red_flags": [{**asdict(f), "urgency": f.urgency.value} for f in turn.triage.flags],
         "notices": list(turn.notices),
+        # the filter on who answered ({"specialty", "min_rating"}), or None
+        "filter": asdict(turn.answer_filter) if turn.answer_filter else None,
         "quotes": [
             {
                 "answer_id": q.answer.id,

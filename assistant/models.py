@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .filters import AnswerFilter
 
 
 @dataclass(frozen=True)
@@ -170,6 +174,7 @@ class Turn:
     notices: tuple[str, ...]  # urgent notice first when there is one; the disclaimer last
     quotes: tuple[Quote, ...]
     triage: Triage = Triage(None)
+    answer_filter: AnswerFilter | None = None  # the filter on who answered, if one was set
 
     @property
     def urgency(self) -> Urgency | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache, partial
 
 import faiss
 import numpy as np
@@ -10,6 +11,7 @@ from threadpoolctl import threadpool_limits
 
 from . import vector_index
 from .embedding import Embedder
+from .filters import NO_FILTER, AnswerFilter
 from .fusion import FusionMode, fuse
 from .index_store import CorpusIndex
 from .models import Hit, SearchQuery, SentenceMatch
@@ -49,6 +51,26 @@ MIN_RELEVANCE = 0.38
 
 
 @dataclass(frozen=True)
+class AllowedAnswers:
+    """What a filter keeps, per answer, per passage and per thread (one answer kept or more)."""
+
+    answers: np.ndarray  # bool per answer number
+    passages: np.ndarray  # bool per passage
+    threads: np.ndarray  # bool per thread number
+
+    @classmethod
+    def of(cls, index: CorpusIndex, answer_filter: AnswerFilter) -> "AllowedAnswers":
+        answers = answer_filter.mask(index.answers)
+        threads = np.bincount(index.answer_thread[answers], minlength=len(index.threads)) > 0
+        return cls(answers, answers[index.passage_rows[:, 0]], threads)
+
+
+# Filters whose AllowedAnswers are kept (a chat's users use a handful; one costs about a
+# byte per passage and ~0.3 s per 100,000 answers to compute).
+ALLOWED_CACHE_SIZE = 32
+
+
+@dataclass(frozen=True)
 class RetrievalResult:
     hits: list[Hit]  # relevant hits only, best first, at most k
     best_relevance: float  # of any candidate, for diagnostics and evaluation
@@ -74,6 +96,8 @@ class Retriever:
         # take the cores from the encoder runs of the next message (MEDIQA questions, 1,657
         # answers: reply p95 36 -> 27 ms, p50 unchanged).
         threadpool_limits(1, user_api="blas")
+        # What each recent filter keeps: allowed(answer_filter) -> AllowedAnswers.
+        self.allowed = lru_cache(ALLOWED_CACHE_SIZE)(partial(AllowedAnswers.of, index))
 
     def query_vector(self, query: SearchQuery, part_vectors: np.ndarray | None = None) -> np.ndarray:
         """Weighted sum of the parts' embeddings (recency-weighted for follow-ups), unit length.
@@ -95,27 +119,39 @@ class Retriever:
         mode: FusionMode | None = None,
         part_vectors: np.ndarray | None = None,
         focus_vector: np.ndarray | None = None,
+        answer_filter: AnswerFilter = NO_FILTER,
     ) -> RetrievalResult:
         """focus_vector: the embedding of what the message asks (question_focus.py); each hit's
-        sentences are compared with it for choosing the words to quote. It does not rank."""
+        sentences are compared with it for choosing the words to quote. It does not rank.
+        answer_filter: only answers it keeps are searched and returned."""
         mode = mode or self.mode
         idx = self.index
         qv = self.query_vector(query, part_vectors)
         terms = content_terms(query.text)
         synonyms = expansion_terms(query.text, self.is_background)
+        allowed = None if answer_filter.is_empty else self.allowed(answer_filter)
 
         # Ranked lists of passages, and of threads by their patient question.
-        _, dense_ids = vector_index.search(idx.passage_vectors, qv, CANDIDATES_PER_LIST)
+        _, dense_ids = vector_index.search(
+            idx.passage_vectors, qv, CANDIDATES_PER_LIST, allowed.passages if allowed else None
+        )
         lex_all = _lexical_scores(idx.passage_lexical, terms, synonyms)
-        lex_ids = _top(lex_all, CANDIDATES_PER_LIST)
-        _, q_dense_ids = vector_index.search(idx.question_vectors, qv, QUESTION_CANDIDATES)
+        _, q_dense_ids = vector_index.search(
+            idx.question_vectors, qv, QUESTION_CANDIDATES, allowed.threads if allowed else None
+        )
         q_lex_all = _lexical_scores(idx.question_lexical, terms, synonyms)
+        if allowed is not None:
+            lex_all = np.where(allowed.passages, lex_all, 0.0)
+            q_lex_all = np.where(allowed.threads, q_lex_all, 0.0)
+        lex_ids = _top(lex_all, CANDIDATES_PER_LIST)
         q_lex_ids = _top(q_lex_all, QUESTION_CANDIDATES)
 
         rows = idx.passage_rows
         candidates: set[int] = {int(rows[p, 0]) for p in dense_ids} | {int(rows[p, 0]) for p in lex_ids}
         for t in {*map(int, q_dense_ids), *map(int, q_lex_ids)}:
             candidates.update(range(int(idx.thread_first_answer[t]), int(idx.thread_first_answer[t + 1])))
+        if allowed is not None:
+            candidates = {a for a in candidates if allowed.answers[a]}
         searched_terms = (*terms, *synonyms)
         if not candidates:
             return RetrievalResult([], 0.0, searched_terms)

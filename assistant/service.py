@@ -12,6 +12,7 @@ from .conversation import resolve
 from .corpus import CorpusReadResult, corpus_files, corpus_fingerprint, read_corpus
 from .embedding import Embedder, create_embedder
 from .errors import CorpusUnreachableError, IndexIntegrityError
+from .filters import NO_FILTER, AnswerFilter
 from .fusion import FusionMode
 from .index_store import CorpusIndex, ReusingEmbedder, build_index, load_index, reusable_vectors
 from .models import Problem, SearchQuery, Turn
@@ -156,20 +157,23 @@ class Assistant:
         mode: FusionMode | None = None,
         last_only: bool = False,
         chooser: Chooser = choose_span,
+        answer_filter: AnswerFilter = NO_FILTER,
     ) -> list[Turn]:
         """One Turn per message (or only the last), each message read in the context of those
-        before it. mode and chooser (of the words to quote) are for evaluation."""
+        before it, quoting only answers answer_filter keeps. mode and chooser (of the words
+        to quote) are for evaluation."""
         messages = [m.strip() for m in messages]
         queries = resolve(messages, self.index.passage_lexical.knows)
         indices = [len(messages) - 1] if last_only else range(len(messages))
-        return [self._answer(messages[i], queries[i], k, mode, chooser) for i in indices]
+        return [self._answer(messages[i], queries[i], k, mode, chooser, answer_filter) for i in indices]
 
     def reply(self, messages: Sequence[str], **kwargs) -> Turn:
         return self.converse(messages, last_only=True, **kwargs)[0]
 
-    def _answer(self, message, query: SearchQuery, k, mode, chooser: Chooser) -> Turn:
+    def _answer(self, message, query: SearchQuery, k, mode, chooser: Chooser, answer_filter: AnswerFilter) -> Turn:
         if not message:
             return compose_turn(message, query, [], None)
+        keeps_none = not answer_filter.is_empty and not self.retriever.allowed(answer_filter).answers.any()
         # Red flags of the message; a follow-up ("is that normal?") keeps those of the
         # messages it is read with, so the urgent notice does not vanish from the reply.
         searched = [text for text, _ in query.parts]
@@ -182,8 +186,9 @@ class Assistant:
         vectors = self.embedder.encode([*searched, focus.text, *clauses])
         n = len(searched)
         result = self.retriever.search(
-            query, k or self.settings.top_k, mode, part_vectors=vectors[:n], focus_vector=vectors[n]
+            query, k or self.settings.top_k, mode, part_vectors=vectors[:n], focus_vector=vectors[n],
+            answer_filter=answer_filter,
         )
         triage = self.red_flags.assess(*triaged, vectors=vectors[n + 1 :])
         evidence = QuoteEvidence(focus, result.terms, self.index.passage_lexical.idf)
-        return compose_turn(message, query, result.hits, evidence, triage, chooser)
+        return compose_turn(message, query, result.hits, evidence, triage, chooser, answer_filter, keeps_none)

@@ -37,6 +37,17 @@ NO_ANSWER = (
     "No physician answer in this collection addresses that question. The collection covers "
     "complications after cosmetic procedures; try asking about one of those."
 )
+# With a filter on who answered (filters.py); {filter} reads 'specialty "plastic surgeon"
+# and rating at least 4.5'.
+FILTERED_TO = "Only answers from physicians with {filter} are shown."
+NO_ANSWER_FILTERED = (
+    "No answer from a physician with {filter} addresses that question. Remove or loosen the "
+    "filter to search every physician's answers."
+)
+NO_PHYSICIAN_MATCHES = "No physician in this collection has {filter}. Remove or loosen the filter."
+FILTER_LABEL = "Filter physicians"
+SPECIALTY_LABEL = "Specialty contains (e.g. plastic surgeon, dermatolog)"
+MIN_RATING_LABEL = "Lowest rating (0: any, unrated included)"
 
 EMPTY_MESSAGE = "Please type a question."
 MESSAGE_TOO_LONG = "Please keep a message under {n} characters."

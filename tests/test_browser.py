@@ -258,6 +258,12 @@ def test_api_endpoint_with_gradio_client(running_app):
             assert quote["author"] == answers[quote["answer_id"]]["author"]
     off = client.predict(["What is the capital of Australia?"], api_name="/ask")
     assert off["turns"][0]["abstained"] and off["turns"][0]["quotes"] == []
+    filtered = client.predict(["Will my lip paralysis from Botox go away?"], "dermatolog", 4.5, api_name="/ask")
+    quotes = filtered["turns"][0]["quotes"]
+    assert quotes and all(
+        answers[q["answer_id"]]["author"]["rating"] >= 4.5 and "Dermatologic" in answers[q["answer_id"]]["author"]["title"]
+        for q in quotes
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -389,4 +395,25 @@ def test_every_colour_the_app_sets_is_readable(browser, running_app, scheme):
         assert elements.count() >= 1, selector
         for i in range(elements.count()):
             assert elements.nth(i).evaluate(CONTRAST_JS) >= WCAG_AA, selector
+    page.context.close()
+
+
+@pytest.mark.parametrize("screen, scheme", [("phone", "dark"), ("desktop", "light")])
+def test_filter_controls_narrow_the_quotes_and_the_reply_says_so(browser, running_app, screen, scheme):
+    page = new_page(browser, running_app.url, screen, scheme)
+    page.get_by_text(wording.FILTER_LABEL).click()
+    page.fill("#specialty textarea, #specialty input", "dermatologic")
+    rating = page.locator("#min-rating input[type=number]")
+    rating.fill("4.5")
+    rating.press("Enter")
+    reply = settled(page, ask(page, "Will my lip paralysis from Botox go away?", 0))
+    page.screenshot(path=str(SCREENSHOTS / f"filtered-{screen}-{scheme}.png"))
+
+    notice = reply.locator(":scope > :first-child")
+    assert notice.inner_text() == wording.FILTERED_TO.format(filter='specialty "dermatologic" and rating at least 4.5')
+    assert notice.evaluate(IN_VIEW_JS) and notice.evaluate(CONTRAST_JS) >= WCAG_AA
+    authors = reply.locator(".pa-author").all_inner_texts()
+    assert authors and all("Dermatologic Surgeon" in a for a in authors)
+    ratings = [float(m) for a in authors for m in re.findall(r"(\d\.\d) out of 5", a)]
+    assert len(ratings) == len(authors) and min(ratings) >= 4.5
     page.context.close()

@@ -86,6 +86,26 @@ def test_the_chat_is_rebuilt_from_the_server_record_not_from_the_browser(app_eve
     assert chat[0]["content"] == '<div class="pa-user">Will my lip paralysis from Botox go away?</div>'
 
 
+def test_the_chat_and_the_api_filter_by_physician_and_refuse_a_bad_filter(app_events):
+    events, calls, _ = app_events
+    _, chat, turns, _, _ = events["respond"]("Will my lip paralysis from Botox go away?", [], "dermatologic", 4.5)
+    [turn] = turns
+    assert turn["filter"] == {"specialty": "dermatologic", "min_rating": 4.5}
+    assert turn["quotes"] and all(
+        "Dermatologic" in q["author"]["title"] and q["author"]["rating"] >= 4.5 for q in turn["quotes"]
+    )
+    assert "Only answers from physicians with specialty" in chat[-1]["content"]
+    with pytest.warns(UserWarning, match="min_rating must be between 0 and 5"):
+        assert events["respond"]("Will it go away?", turns, "", 12) == tuple(gr.skip() for _ in range(5))
+    assert len(calls) == 1
+
+    result = events["ask"](["Will my lip paralysis from Botox go away?"], "facial plastic", None)
+    quotes = result["turns"][0]["quotes"]
+    assert quotes and all("Facial Plastic" in q["author"]["title"] for q in quotes)
+    with pytest.raises(gr.Error, match="specialty must be text"):
+        events["ask"](["Will my lip paralysis from Botox go away?"], ["facial"], None)
+
+
 def test_votes_with_a_bad_index_are_ignored_and_one_session_is_rate_limited(app_events):
     events, _, settings = app_events
     _, _, turns, _, _ = events["respond"]("Will my lip paralysis from Botox go away?", [])

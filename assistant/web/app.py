@@ -8,6 +8,8 @@ import gradio as gr
 
 from .. import wording
 from ..compose import turn_to_dict
+from ..errors import SettingsError
+from ..filters import MAX_SPECIALTY_CHARS, AnswerFilter
 from ..service import Assistant
 from ..settings import Settings
 from .feedback import MAX_COMMENT_CHARS, FeedbackLog
@@ -20,18 +22,28 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     browse_choices = [(t.title, t.id) for t in assistant.index.threads]
     max_chars, max_turns = settings.max_message_chars, settings.max_turns
 
-    def ask(messages: list[str]) -> dict:
-        """The conversation's replies, exactly as `python -m assistant ask --json` prints them."""
+    def ask(messages: list[str], specialty: str | None = None, min_rating: float | None = None) -> dict:
+        """The conversation's replies, exactly as `python -m assistant ask --json` prints them;
+        specialty and min_rating: only physicians with these (as `ask --specialty --min-rating`)."""
         if not isinstance(messages, list) or not messages or not all(isinstance(m, str) for m in messages):
             raise gr.Error("messages must be a non-empty list of strings")
         if len(messages) > max_turns or any(len(m) > max_chars for m in messages):
             raise gr.Error(f"at most {max_turns} messages of at most {max_chars} characters each")
-        return {"turns": [turn_to_dict(t) for t in assistant.converse(messages)]}
+        try:
+            answer_filter = AnswerFilter.of(specialty, min_rating)
+        except SettingsError as exc:
+            raise gr.Error(str(exc)) from None
+        return {"turns": [turn_to_dict(t) for t in assistant.converse(messages, answer_filter=answer_filter)]}
 
-    def respond(message: str, turns: list):
+    def respond(message: str, turns: list, specialty: str | None = None, min_rating: float | None = None):
         """The chat is rebuilt from the server's own record of the conversation (turns),
         never from what the browser sends back."""
         message = message.strip() if isinstance(message, str) else ""
+        try:
+            answer_filter = AnswerFilter.of(specialty, min_rating)
+        except SettingsError as exc:
+            gr.Warning(str(exc))
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         refusal = (
             wording.EMPTY_MESSAGE if not message
             else wording.MESSAGE_TOO_LONG.format(n=max_chars) if len(message) > max_chars
@@ -42,7 +54,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             gr.Warning(refusal)
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         history = [t["message"] for t in turns] + [message]
-        turn = turn_to_dict(assistant.reply(history)) | {"reply_id": uuid.uuid4().hex}  # names it in feedback
+        turn = turn_to_dict(assistant.reply(history, answer_filter=answer_filter)) | {"reply_id": uuid.uuid4().hex}  # names it in feedback
         turns = [*turns, turn]
         n = len(turns)
         return "", chat_messages(turns), turns, sources_html(turn, n, threads), gr.update(choices=reply_choices(turns), value=n)
@@ -111,6 +123,12 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 with gr.Row():
                     box = gr.Textbox(placeholder=wording.PLACEHOLDER, show_label=False, scale=5, elem_id="message", max_length=max_chars)
                     send = gr.Button(wording.ASK_BUTTON, variant="primary", scale=1, elem_id="send")
+                with gr.Accordion(wording.FILTER_LABEL, open=False, elem_id="filters"):
+                    with gr.Row():
+                        specialty = gr.Textbox(label=wording.SPECIALTY_LABEL, max_length=MAX_SPECIALTY_CHARS,
+                                               elem_id="specialty", scale=3)
+                        min_rating = gr.Slider(0, 5, value=0, step=0.5, label=wording.MIN_RATING_LABEL,
+                                               elem_id="min-rating", scale=2)
                 examples = gr.Examples(wording.EXAMPLE_QUESTIONS, inputs=box, label=wording.EXAMPLES_LABEL)
                 with gr.Row():
                     clear_button = gr.Button(wording.CLEAR_BUTTON, elem_id="clear")
@@ -134,7 +152,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
 
         outputs = [box, chatbot, turns, sources, reply_picker]
         for trigger in (box.submit, send.click, examples.load_input_event.then):  # an example click asks it
-            trigger(respond, [box, turns], outputs, api_visibility="private", concurrency_id="reply")
+            trigger(respond, [box, turns, specialty, min_rating], outputs, api_visibility="private", concurrency_id="reply")
         reply_picker.input(show_reply, [reply_picker, turns], sources, api_visibility="private", queue=False)
         chatbot.select(select_reply, [turns], [sources, reply_picker], api_visibility="private", queue=False)
         chatbot.like(vote, [turns], [voted, comment_row], api_visibility="private", queue=False)

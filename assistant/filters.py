@@ -1,0 +1,76 @@
+"""Filters on who answered: the physician's specialty and rating.
+
+A page signs each answer with a title that joins city and specialty ("Manhattan
+Dermatologic Surgeon") and a rating out of 5. A filter keeps the answers whose author
+satisfies it; an answer whose title or rating is unknown never satisfies a filter on it
+(unknown is not "at least 4.5").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import SettingsError
+from .jsonl import MAX_RATING, MIN_RATING
+from .models import Answer, Author
+
+MAX_SPECIALTY_CHARS = 100
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class AnswerFilter:
+    """specialty: words that must each begin a word of the physician's title, in any case
+    ("plastic surgeon", "dermatolog"); min_rating: the lowest rating kept."""
+
+    specialty: str | None = None
+    min_rating: float | None = None
+
+    @classmethod
+    def of(cls, specialty: str | None = None, min_rating: float | None = None) -> "AnswerFilter":
+        """A filter from user input (blank: no filter on it); a value that makes no sense
+        raises SettingsError naming it."""
+        if specialty is not None and not isinstance(specialty, str):
+            raise SettingsError("specialty must be text")
+        specialty = " ".join(_WORD.findall(specialty or "")) or None
+        if specialty is not None and len(specialty) > MAX_SPECIALTY_CHARS:
+            raise SettingsError(f"specialty must be at most {MAX_SPECIALTY_CHARS} characters")
+        if min_rating is not None:
+            if isinstance(min_rating, bool) or not isinstance(min_rating, (int, float)):
+                raise SettingsError("min_rating must be a number")
+            if not MIN_RATING <= min_rating <= MAX_RATING:  # NaN fails this too
+                raise SettingsError(f"min_rating must be between {MIN_RATING:g} and {MAX_RATING:g}, not {min_rating}")
+            min_rating = float(min_rating) if min_rating > MIN_RATING else None  # 0 keeps every rating, and unrated answers
+        return cls(specialty, min_rating)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.specialty is None and self.min_rating is None
+
+    def accepts(self, author: Author) -> bool:
+        if self.min_rating is not None and (author.rating is None or author.rating < self.min_rating):
+            return False
+        if self.specialty is not None:
+            title_words = _WORD.findall((author.title or "").casefold())
+            wanted = self.specialty.casefold().split()
+            if not all(any(w.startswith(x) for w in title_words) for x in wanted):
+                return False
+        return True
+
+    def mask(self, answers: list[Answer]) -> np.ndarray:
+        """Which answers it keeps, as a boolean array in answer order."""
+        return np.fromiter((self.accepts(a.author) for a in answers), dtype=bool, count=len(answers))
+
+    def describe(self) -> str:
+        parts = []
+        if self.specialty:
+            parts.append(f'specialty "{self.specialty}"')
+        if self.min_rating is not None:
+            parts.append(f"rating at least {self.min_rating:g}")
+        return " and ".join(parts)
+
+
+NO_FILTER = AnswerFilter()
