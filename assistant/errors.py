@@ -43,6 +43,10 @@ class CorpusUnreachableError(AssistantError):
     """The configured corpus, which the index must match, cannot be read."""
 
 
+class MilvusUnavailableError(AssistantError):
+    """The Milvus backend is configured but cannot be reached or used."""
+
+
 class IndexLockedError(AssistantError):
     """Another process is writing the index folder."""
 

@@ -18,7 +18,12 @@ from .jsonl import MAX_RATING, MIN_RATING
 from .models import Answer, Author
 
 MAX_SPECIALTY_CHARS = 100
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits
+
+
+def title_words(text: str) -> list[str]:
+    """The words a specialty filter is matched on, casefolded."""
+    return _WORD.findall(text.casefold())
 
 
 @dataclass(frozen=True)
@@ -54,9 +59,8 @@ class AnswerFilter:
         if self.min_rating is not None and (author.rating is None or author.rating < self.min_rating):
             return False
         if self.specialty is not None:
-            title_words = _WORD.findall((author.title or "").casefold())
-            wanted = self.specialty.casefold().split()
-            if not all(any(w.startswith(x) for w in title_words) for x in wanted):
+            words = title_words(author.title or "")
+            if not all(any(w.startswith(x) for w in words) for x in title_words(self.specialty)):
                 return False
         return True
 

@@ -76,9 +76,11 @@ class CorpusIndex:
     threads: list[Thread]
     passage_rows: np.ndarray  # (n, 3) int32 on disk: answer number, start, end
     sentence_rows: np.ndarray  # (m, 3) int32 on disk: answer number, start, end
-    sentence_vectors: object  # faiss.Index, never searched: vector_index.vectors_of reads it
-    passage_vectors: object  # faiss.Index
-    question_vectors: object  # faiss.Index
+    # faiss.Index each (None once released to Milvus); sentences are never searched,
+    # vector_index.vectors_of reads them.
+    sentence_vectors: object
+    passage_vectors: object
+    question_vectors: object
     passage_lexical: LexicalIndex
     question_lexical: LexicalIndex
 
@@ -107,6 +109,10 @@ class CorpusIndex:
     @cached_property
     def thread_by_id(self) -> dict[str, Thread]:
         return {t.id: t for t in self.threads}
+
+    def release_vectors(self) -> None:
+        """Let go of the FAISS vectors once another store (Milvus) searches them."""
+        self.sentence_vectors = self.passage_vectors = self.question_vectors = None
 
     def chunk(self, passage: int) -> Chunk:
         a, start, end = (int(x) for x in self.passage_rows[passage])

@@ -9,13 +9,13 @@ import faiss
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from . import vector_index
 from .embedding import Embedder
 from .filters import NO_FILTER, AnswerFilter
 from .fusion import FusionMode, fuse
 from .index_store import CorpusIndex
 from .models import Hit, SearchQuery, SentenceMatch
 from .terms import content_terms
+from .vector_store import FaissVectors, VectorStore, passage_ids_of
 from .vocabulary import expansion_terms
 
 # Candidates taken from each ranked list (passages by vectors, passages by BM25). Far more
@@ -84,8 +84,11 @@ class Retriever:
         embedder: Embedder,
         mode: FusionMode = FusionMode.WEIGHTED,
         min_relevance: float = MIN_RELEVANCE,
+        vectors: VectorStore | None = None,
     ):
+        """vectors: where the index's vectors are searched (default: its FAISS files)."""
         self.index = index
+        self.vectors = vectors or FaissVectors(index)
         self.embedder = embedder
         self.mode = mode
         self.min_relevance = min_relevance
@@ -132,17 +135,14 @@ class Retriever:
         allowed = None if answer_filter.is_empty else self.allowed(answer_filter)
 
         # Ranked lists of passages, and of threads by their patient question.
-        _, dense_ids = vector_index.search(
-            idx.passage_vectors, qv, CANDIDATES_PER_LIST, allowed.passages if allowed else None
-        )
+        kept_passages, kept_threads = (None, None) if allowed is None else (allowed.passages, allowed.threads)
+        dense_ids = self.vectors.search_passages(qv, CANDIDATES_PER_LIST, answer_filter, kept_passages)
         lex_all = _lexical_scores(idx.passage_lexical, terms, synonyms)
-        _, q_dense_ids = vector_index.search(
-            idx.question_vectors, qv, QUESTION_CANDIDATES, allowed.threads if allowed else None
-        )
+        q_dense_ids = self.vectors.search_questions(qv, QUESTION_CANDIDATES, answer_filter, kept_threads)
         q_lex_all = _lexical_scores(idx.question_lexical, terms, synonyms)
         if allowed is not None:
-            lex_all = np.where(allowed.passages, lex_all, 0.0)
-            q_lex_all = np.where(allowed.threads, q_lex_all, 0.0)
+            lex_all = np.where(kept_passages, lex_all, 0.0)
+            q_lex_all = np.where(kept_threads, q_lex_all, 0.0)
         lex_ids = _top(lex_all, CANDIDATES_PER_LIST)
         q_lex_ids = _top(q_lex_all, QUESTION_CANDIDATES)
 
@@ -159,14 +159,10 @@ class Retriever:
 
         # Exact evidence for every candidate, whichever list brought it in.
         first_p, first_s = idx.answer_first_passage, idx.answer_first_sentence
-        passage_ids = np.concatenate([np.arange(first_p[a], first_p[a + 1]) for a in answers])
-        p_cos = vector_index.vectors_of(idx.passage_vectors, passage_ids) @ qv
-        sentence_ids = np.concatenate([np.arange(first_s[a], first_s[a + 1]) for a in answers])
-        s_vectors = vector_index.vectors_of(idx.sentence_vectors, sentence_ids)
-        s_cos = s_vectors @ qv
-        f_cos = s_cos if focus_vector is None else s_vectors @ focus_vector
+        passage_ids = passage_ids_of(idx, answers)
+        evidence = self.vectors.evidence(answers, qv, focus_vector)
+        p_cos, s_cos, f_cos, q_cos = evidence.passages, evidence.sentences, evidence.focus, evidence.questions
         thread_of = idx.answer_thread[answers]
-        q_cos = vector_index.vectors_of(idx.question_vectors, thread_of) @ qv
         lex_max = float(lex_all.max()) if len(lex_all) else 0.0
         q_lex_max = float(q_lex_all.max()) if len(q_lex_all) else 0.0
 

@@ -22,6 +22,7 @@ from .red_flags import RedFlagDetector
 from .relevance import calibrate
 from .retrieval import Retriever
 from .settings import Settings
+from .vector_store import FaissVectors, VectorStore
 
 Log = Callable[[str], None]
 
@@ -138,12 +139,29 @@ def open_index(settings: Settings, embedder: Embedder, log: Log = log_to_stderr)
     return load_index(folder, embedder, fingerprint, sources)
 
 
+def open_vectors(settings: Settings, index: CorpusIndex, log: Log = log_to_stderr) -> VectorStore:
+    """Where the index's vectors are searched: its own FAISS files, or Milvus (whose
+    collections are checked against the index build, and uploaded from it if need be;
+    the folder's copies are then let go)."""
+    if settings.index_backend == "faiss":
+        return FaissVectors(index)
+    from .milvus_store import open_milvus_vectors
+
+    store = open_milvus_vectors(
+        settings.resolved_milvus_uri, settings.milvus_timeout_s, index, rebuild=settings.rebuild, log=log
+    )
+    index.release_vectors()
+    return store
+
+
 class Assistant:
     def __init__(self, settings: Settings, embedder: Embedder | None = None, log: Log = log_to_stderr):
         self.settings = settings
         self.embedder = embedder or create_embedder(settings.precision, settings.threads)
         self.index = open_index(settings, self.embedder, log)
-        self.retriever = Retriever(self.index, self.embedder, FusionMode.parse(settings.fusion))
+        self.retriever = Retriever(
+            self.index, self.embedder, FusionMode.parse(settings.fusion), vectors=open_vectors(settings, self.index, log)
+        )
         # How much evidence this corpus needs before an answer is quoted (relevance.py).
         self.relevance_floor = calibrate(self.retriever)
         self.retriever.min_relevance = self.relevance_floor.threshold

@@ -27,6 +27,12 @@ class Settings:
     # files still checked (replicas sharing a read-only index without the corpus).
     check_corpus: bool = True
     max_page_bytes: int = 5 * 1024 * 1024
+    # Where the vectors are searched: "faiss" (the index folder, in memory) or "milvus"
+    # (milvus_store.py) at milvus_uri: a file path runs Milvus Lite, embedded; an
+    # http:// address a Milvus server. Empty: <index_dir>/milvus.db.
+    index_backend: str = "faiss"
+    milvus_uri: str = ""
+    milvus_timeout_s: int = 10  # for connecting and for each request
     host: str = "127.0.0.1"
     port: int = 7860
     feedback_path: Path = Path("feedback.jsonl")
@@ -66,9 +72,17 @@ class Settings:
                      "feedback_per_minute", "max_sessions", "session_ttl_s"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1")
+        if self.index_backend not in ("faiss", "milvus"):
+            raise SettingsError(f"index_backend must be 'faiss' or 'milvus', not {self.index_backend!r}")
+        if self.milvus_timeout_s < 1:
+            raise SettingsError("milvus_timeout_s must be at least 1")
         from .fusion import FusionMode
 
         FusionMode.parse(self.fusion)
+
+    @property
+    def resolved_milvus_uri(self) -> str:
+        return self.milvus_uri or str(self.index_dir / "milvus.db")
 
 
 def _convert(name: str, raw: str, default):

@@ -1,0 +1,289 @@
+"""Milvus as the place the vectors are searched (ASSISTANT_INDEX_BACKEND=milvus).
+
+The index folder stays the source of truth: its threads (the texts quoted), sentence and
+passage offsets and BM25 indexes are read from it as with FAISS. What moves to Milvus are
+the vectors, the bulk of an index's memory, and the search over them, with the filter on
+who answered pushed into Milvus as an expression. Three collections per index build:
+
+    <prefix>_passages   id, vector, answer, thread, rating (nullable), title_words
+    <prefix>_sentences  id, vector, answer
+    <prefix>_questions  id (the thread number), vector
+
+holding the folder's own 8-bit vectors decoded (so cosines equal FAISS's), named after
+the folder and its build, and marked complete (a collection property) only once every
+row is in and flushed. A collection of another build, corpus or model, or one left
+half-written by an upload that died, is never searched: it is rebuilt from the folder
+(or refused with ASSISTANT_REBUILD=false).
+
+ASSISTANT_MILVUS_URI is a file path (Milvus Lite, embedded: no server) or an http(s)://
+address of a Milvus standalone or cluster. pymilvus is imported only here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+
+from . import vector_index
+from .errors import IndexIntegrityError, MilvusUnavailableError
+from .filters import AnswerFilter, title_words
+from .index_store import CorpusIndex
+from .vector_store import CandidateEvidence, passage_ids_of, sentence_ids_of
+
+KINDS = ("passages", "sentences", "questions")
+# Collection properties: what the collection was built from, and "1" once every row is
+# in and flushed.
+IDENTITY = "pa.identity"
+COMPLETE = "pa.complete"
+INSERT_BATCH = 2000
+# Milvus returns at most this many hits per search (its topk limit).
+MAX_LIMIT = 16384
+# A filtered question search names the kept threads ("id in [...]") up to this many;
+# above it, more questions are fetched and the kept ones taken (the list is a source of
+# candidates; the filter itself is always applied to the answers).
+MAX_NAMED_THREADS = 10_000
+QUESTION_OVERFETCH = 20
+
+
+def connect(uri: str, timeout_s: float):
+    """A MilvusClient for uri (a file: Milvus Lite), or MilvusUnavailableError saying what to do."""
+    try:
+        from pymilvus import MilvusClient
+    except ImportError as exc:  # pragma: no cover - pymilvus is a declared dependency
+        raise MilvusUnavailableError(f"pymilvus is not installed ({exc}); pip install pymilvus milvus-lite") from None
+    try:
+        if not _is_server(uri):
+            Path(uri).parent.mkdir(parents=True, exist_ok=True)
+        return MilvusClient(uri=uri, timeout=timeout_s)
+    except Exception as exc:
+        raise MilvusUnavailableError(
+            f"cannot reach Milvus at {uri}: {_first_line(exc)} (start it, fix ASSISTANT_MILVUS_URI, or set "
+            "ASSISTANT_INDEX_BACKEND=faiss to search the local index folder)"
+        ) from None
+
+
+def collection_prefix(index: CorpusIndex) -> str:
+    """pa_<folder>_<build>: two index folders never share collections on one Milvus."""
+    folder = hashlib.sha256(str(Path(index.folder).resolve()).encode()).hexdigest()[:10]
+    return f"pa_{folder}_{re.sub(r'[^0-9A-Za-z]', '_', index.manifest['build'])}"
+
+
+def expected_description(index: CorpusIndex) -> str:
+    m = index.manifest
+    return f"physician-answer-assistant {m['build']} corpus {m['corpus']['fingerprint']} model {m['model']['weights_sha256']}"
+
+
+def expected_rows(index: CorpusIndex) -> dict[str, int]:
+    counts = index.manifest["counts"]
+    return {"passages": counts["passages"], "sentences": counts["sentences"], "questions": counts["threads"]}
+
+
+class MilvusVectors:
+    """The VectorStore over an index build's collections in Milvus."""
+
+    name = "milvus"
+
+    def __init__(self, client, uri: str, index: CorpusIndex, prefix: str):
+        self.client = client
+        self.uri = uri
+        self.index = index
+        self.names = {kind: f"{prefix}_{kind}" for kind in KINDS}
+
+    # -- searching -------------------------------------------------------------------
+
+    def search_passages(self, query, k, answer_filter, allowed):
+        expression = milvus_filter(answer_filter)
+        hits = self._search("passages", [query], k, expression)[0]
+        return np.array([h["id"] for h in hits], dtype=np.int64)
+
+    def search_questions(self, query, k, answer_filter, allowed):
+        if allowed is None:
+            hits = self._search("questions", [query], k, "")[0]
+            return np.array([h["id"] for h in hits], dtype=np.int64)
+        kept = np.flatnonzero(allowed)
+        if len(kept) <= MAX_NAMED_THREADS:
+            hits = self._search("questions", [query], k, f"id in {kept.tolist()}")[0]
+            return np.array([h["id"] for h in hits], dtype=np.int64)
+        hits = self._search("questions", [query], min(k * QUESTION_OVERFETCH, MAX_LIMIT), "")[0]
+        return np.array([h["id"] for h in hits if allowed[h["id"]]][:k], dtype=np.int64)
+
+    def evidence(self, answers, query, focus):
+        idx = self.index
+        answer_list = answers.tolist()
+        p_cos = self._cosines("passages", passage_ids_of(idx, answers), [query], f"answer in {answer_list}")[0]
+        s_vectors = [query] if focus is None else [query, focus]
+        s_cos = self._cosines("sentences", sentence_ids_of(idx, answers), s_vectors, f"answer in {answer_list}")
+        threads = np.unique(idx.answer_thread[answers])
+        q_cos = self._cosines("questions", threads, [query], f"id in {threads.tolist()}")[0]
+        per_answer = q_cos[np.searchsorted(threads, idx.answer_thread[answers])]
+        return CandidateEvidence(p_cos, s_cos[0], s_cos[-1], per_answer)
+
+    def _search(self, kind: str, vectors, limit: int, expression: str) -> list[list[dict]]:
+        return self.client.search(
+            self.names[kind],
+            data=[np.asarray(v, dtype=np.float32).tolist() for v in vectors],
+            limit=limit,
+            filter=expression,
+            # HNSW (a server) must look at least as far as it returns; FLAT ignores it.
+            search_params={"metric_type": "IP", "params": {"ef": max(limit, vector_index.HNSW_EF_SEARCH)}},
+            consistency_level="Bounded",  # the collections are written once, before any search
+        )
+
+    def _cosines(self, kind: str, ids: np.ndarray, vectors, expression: str) -> np.ndarray:
+        """(len(vectors), len(ids)) cosines of the rows ids (sorted), by one filtered search
+        that returns them all; any row an approximate index leaves out is fetched and
+        computed here."""
+        out = np.full((len(vectors), len(ids)), np.nan, dtype=np.float32)
+        if len(ids) == 0:
+            return out
+        if len(ids) <= MAX_LIMIT:
+            for row, hits in enumerate(self._search(kind, vectors, len(ids), expression)):
+                got = np.array([h["id"] for h in hits], dtype=np.int64)
+                at = np.searchsorted(ids, got)
+                inside = (at < len(ids)) & (ids[np.minimum(at, len(ids) - 1)] == got)
+                out[row, at[inside]] = np.array([h["distance"] for h in hits], dtype=np.float32)[inside]
+        missing = np.flatnonzero(np.isnan(out).any(axis=0))
+        if len(missing):
+            rows = self.client.get(self.names[kind], ids=ids[missing].tolist(), output_fields=["vector"])
+            found = {r["id"]: np.asarray(r["vector"], dtype=np.float32) for r in rows}
+            for j in missing:
+                if int(ids[j]) not in found:
+                    raise IndexIntegrityError(str(self.index.folder), "corrupt", f"Milvus {self.names[kind]} lacks row {ids[j]}")
+                out[:, j] = np.asarray(vectors, dtype=np.float32) @ found[int(ids[j])]
+        return out
+
+
+def milvus_filter(answer_filter: AnswerFilter) -> str:
+    """The filter as a Milvus expression on the passage rows: the same answers as
+    AnswerFilter.accepts (a null rating fails any comparison; title_words is the title's
+    words, casefolded, each preceded by a space, so " derm" marks a word that begins so)."""
+    parts = []
+    if answer_filter.min_rating is not None:
+        parts.append(f"rating >= {answer_filter.min_rating!r}")
+    if answer_filter.specialty:
+        # The words are letters and digits only (AnswerFilter.of): nothing to escape.
+        parts += [f'title_words like "% {word}%"' for word in title_words(answer_filter.specialty)]
+    return " and ".join(parts)
+
+
+# -- writing -----------------------------------------------------------------------------
+
+
+def open_milvus_vectors(uri: str, timeout_s: float, index: CorpusIndex, *, rebuild: bool, log) -> MilvusVectors:
+    """The index build's collections at uri, uploaded from the folder first if they are
+    missing, incomplete or of another build (when rebuild is allowed); other builds' of
+    the same folder are dropped once these are ready."""
+    client = connect(uri, timeout_s)
+    prefix = collection_prefix(index)
+    store = MilvusVectors(client, uri, index, prefix)
+    try:
+        problem = _problem(client, index, store.names)
+        if problem:
+            if not rebuild:
+                raise IndexIntegrityError(f"Milvus {uri}", "stale", f"{problem} (ASSISTANT_REBUILD=false)")
+            log(f"Milvus {uri}: {problem}; uploading the vectors of {index.manifest['build']}")
+            _upload(client, uri, index, store.names)
+        for name in store.names.values():
+            client.load_collection(name)
+        _drop_other_builds(client, prefix)
+    except IndexIntegrityError:
+        raise
+    except Exception as exc:  # the server went away, refused a request, ...
+        raise MilvusUnavailableError(f"Milvus at {uri} failed: {_first_line(exc)}") from None
+    return store
+
+
+def _problem(client, index: CorpusIndex, names: dict[str, str]) -> str | None:
+    """Why the collections cannot be searched as they are (None: they can)."""
+    rows = expected_rows(index)
+    for kind, name in names.items():
+        if not client.has_collection(name):
+            return f"collection {name} is missing"
+        properties = client.describe_collection(name).get("properties", {})
+        if properties.get(IDENTITY) != expected_description(index):
+            return f"collection {name} holds another corpus, build or model"
+        if properties.get(COMPLETE) != "1":
+            return f"collection {name} was left half-written"
+        found = int(client.get_collection_stats(name)["row_count"])
+        if found != rows[kind]:
+            return f"collection {name} holds {found} rows, the index {rows[kind]}"
+    return None
+
+
+def _upload(client, uri: str, index: CorpusIndex, names: dict[str, str]) -> None:
+    from pymilvus import DataType
+
+    dim = index.passage_vectors.d
+    answers = index.answers
+    thread_of = index.answer_thread
+    for kind, name in names.items():
+        if client.has_collection(name):
+            client.drop_collection(name)
+        schema = client.create_schema(auto_id=False)
+        schema.add_field("id", DataType.INT64, is_primary=True)
+        schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
+        if kind != "questions":
+            schema.add_field("answer", DataType.INT64)
+        if kind == "passages":
+            schema.add_field("thread", DataType.INT64)
+            schema.add_field("rating", DataType.FLOAT, nullable=True)
+            schema.add_field("title_words", DataType.VARCHAR, max_length=1024)
+        params = client.prepare_index_params()
+        params.add_index("vector", **_vector_index(uri))
+        client.create_collection(name, schema=schema, index_params=params)
+        client.alter_collection_properties(name, properties={IDENTITY: expected_description(index)})
+
+    def insert(kind: str, faiss_index, rows_of) -> None:
+        for start in range(0, faiss_index.ntotal, INSERT_BATCH):
+            ids = np.arange(start, min(start + INSERT_BATCH, faiss_index.ntotal))
+            vectors = vector_index.vectors_of(faiss_index, ids)
+            client.insert(names[kind], [{"id": int(i), "vector": v.tolist(), **rows_of(int(i))} for i, v in zip(ids, vectors)])
+
+    def passage_row(i: int) -> dict:
+        a = int(index.passage_rows[i, 0])
+        author = answers[a].author
+        words = "".join(f" {w}" for w in title_words(author.title or ""))[:1023]
+        return {"answer": a, "thread": int(thread_of[a]), "rating": author.rating, "title_words": words}
+
+    insert("passages", index.passage_vectors, passage_row)
+    insert("sentences", index.sentence_vectors, lambda i: {"answer": int(index.sentence_rows[i, 0])})
+    insert("questions", index.question_vectors, lambda i: {})
+    for name in names.values():
+        client.flush(name)
+    rows = expected_rows(index)
+    for kind, name in names.items():
+        found = int(client.get_collection_stats(name)["row_count"])
+        if found != rows[kind]:
+            raise IndexIntegrityError(name, "corrupt", f"uploaded {found} rows of {rows[kind]}")
+        client.alter_collection_properties(name, properties={COMPLETE: "1"})
+
+
+def _vector_index(uri: str) -> dict:
+    """Exact search on Milvus Lite (as the FAISS folder up to 120,000 vectors); HNSW with
+    the FAISS folder's parameters on a Milvus server."""
+    if not _is_server(uri):
+        return {"index_type": "FLAT", "metric_type": "IP"}
+    return {
+        "index_type": "HNSW",
+        "metric_type": "IP",
+        "params": {"M": vector_index.HNSW_M, "efConstruction": vector_index.HNSW_EF_CONSTRUCTION},
+    }
+
+
+def _drop_other_builds(client, prefix: str) -> None:
+    folder_prefix = prefix[: prefix.index("_", 3) + 1]  # pa_<folder>_
+    for name in client.list_collections():
+        if name.startswith(folder_prefix) and not name.startswith(prefix + "_"):
+            client.drop_collection(name)
+
+
+def _is_server(uri: str) -> bool:
+    return uri.startswith(("http://", "https://", "tcp://", "grpc://"))
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else type(exc).__name__
