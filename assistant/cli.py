@@ -35,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--index-dir", type=Path, help="index folder (default: embeddings/)")
     p.add_argument("--force", action="store_true", help="rebuild even if the index is up to date")
+    p.add_argument(
+        "--ray", nargs="?", const="", metavar="ADDRESS",
+        help="encode through Ray Data on the cluster at ADDRESS (e.g. ray://head:10001, auto); alone: a local Ray",
+    )
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("ask", help="answer a message, or a conversation given as several messages")
@@ -95,7 +99,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from .service import ingest, resolved_sources
 
     settings = Settings.from_env(index_dir=args.index_dir)
-    embedder = create_embedder(settings.precision, settings.threads)
+    if args.ray is None:
+        embedder = create_embedder(settings.precision, settings.threads)
+    else:
+        from .ray_embedder import RayEmbedder
+
+        embedder = RayEmbedder(args.ray or None, settings.precision)
     summary = ingest(args.paths, settings.index_dir, embedder, settings, force=args.force)
     state = "built" if summary.rebuilt else "already up to date"
     print(

@@ -47,6 +47,10 @@ class MilvusUnavailableError(AssistantError):
     """The Milvus backend is configured but cannot be reached or used."""
 
 
+class RayIngestError(AssistantError):
+    """ingest --ray could not reach its Ray cluster, or the cluster failed mid-ingest."""
+
+
 class IndexLockedError(AssistantError):
     """Another process is writing the index folder."""
 
