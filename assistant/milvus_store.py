@@ -31,7 +31,7 @@ from . import vector_index
 from .errors import IndexIntegrityError, MilvusUnavailableError
 from .filters import AnswerFilter, title_words
 from .index_store import CorpusIndex
-from .vector_store import CandidateEvidence, passage_ids_of, sentence_ids_of
+from .vector_store import CandidateEvidence, SentenceCosines, passage_ids_of, sentence_ids_of
 
 KINDS = ("passages", "sentences", "questions")
 # Collection properties: what the collection was built from, and "1" once every row is
@@ -90,6 +90,7 @@ class MilvusVectors:
         self.client = client
         self.uri = uri
         self.index = index
+        self.dimension = index.passage_vectors.d
         self.names = {kind: f"{prefix}_{kind}" for kind in KINDS}
 
     # -- searching -------------------------------------------------------------------
@@ -110,23 +111,57 @@ class MilvusVectors:
         hits = self._search("questions", [query], min(k * QUESTION_OVERFETCH, MAX_LIMIT), "")[0]
         return np.array([h["id"] for h in hits if allowed[h["id"]]][:k], dtype=np.int64)
 
-    def evidence(self, answers, query, focus):
+    def evidence(self, answers, query):
+        """Best passage and best sentence per answer by Milvus's grouping search (one hit per
+        answer), so a search returns ~100 hits rather than every passage of every candidate."""
         idx = self.index
-        answer_list = answers.tolist()
-        p_cos = self._cosines("passages", passage_ids_of(idx, answers), [query], f"answer in {answer_list}")[0]
-        s_vectors = [query] if focus is None else [query, focus]
-        s_cos = self._cosines("sentences", sentence_ids_of(idx, answers), s_vectors, f"answer in {answer_list}")
+        expression = f"answer in {answers.tolist()}"
+        best_passage = np.full(len(answers), -1, dtype=np.int64)
+        passage = np.full(len(answers), np.nan, dtype=np.float32)
+        for hit in self._search("passages", [query], len(answers), expression, group_by="answer")[0]:
+            i = int(np.searchsorted(answers, hit["entity"]["answer"]))
+            best_passage[i], passage[i] = hit["id"], hit["distance"]
+        sentence = np.full(len(answers), np.nan, dtype=np.float32)
+        for hit in self._search("sentences", [query], len(answers), expression, group_by="answer")[0]:
+            sentence[int(np.searchsorted(answers, hit["entity"]["answer"]))] = hit["distance"]
+        missing = np.flatnonzero(best_passage < 0)
+        if len(missing):  # an approximate index (a server's HNSW) may leave a group out
+            ids = passage_ids_of(idx, answers[missing])
+            cos = self._cosines("passages", ids, [query], f"answer in {answers[missing].tolist()}")[0]
+            for j, a in zip(missing, answers[missing]):
+                own = np.flatnonzero(idx.passage_rows[ids, 0] == a)
+                best_passage[j], passage[j] = ids[own[np.argmax(cos[own])]], cos[own].max()
         threads = np.unique(idx.answer_thread[answers])
         q_cos = self._cosines("questions", threads, [query], f"id in {threads.tolist()}")[0]
-        per_answer = q_cos[np.searchsorted(threads, idx.answer_thread[answers])]
-        return CandidateEvidence(p_cos, s_cos[0], s_cos[-1], per_answer)
+        question = q_cos[np.searchsorted(threads, idx.answer_thread[answers])]
+        return CandidateEvidence(best_passage, passage, sentence, question)
 
-    def _search(self, kind: str, vectors, limit: int, expression: str) -> list[list[dict]]:
+    def sentence_cosines(self, answers, query, focus):
+        """The shown answers' sentence vectors fetched by id (a few hundred at most) and
+        compared here: faster than a search that must return all of them."""
+        ids = sentence_ids_of(self.index, answers) if len(answers) else np.zeros(0, np.int64)
+        vectors = self._vectors("sentences", ids)
+        s_cos = vectors @ query
+        return SentenceCosines(s_cos, s_cos if focus is None else vectors @ focus)
+
+    def _vectors(self, kind: str, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of rows ids, in that order."""
+        if len(ids) == 0:
+            return np.zeros((0, self.dimension), np.float32)
+        rows = {r["id"]: r["vector"] for r in self.client.get(self.names[kind], ids=ids.tolist(), output_fields=["vector"])}
+        lacking = [int(i) for i in ids if int(i) not in rows]
+        if lacking:
+            raise IndexIntegrityError(f"Milvus {self.uri}", "corrupt", f"{self.names[kind]} lacks rows {lacking[:5]}")
+        return np.asarray([rows[int(i)] for i in ids], dtype=np.float32)
+
+    def _search(self, kind: str, vectors, limit: int, expression: str, group_by: str | None = None) -> list[list[dict]]:
+        grouping = {"group_by_field": group_by, "output_fields": [group_by]} if group_by else {}
         return self.client.search(
             self.names[kind],
             data=[np.asarray(v, dtype=np.float32).tolist() for v in vectors],
             limit=limit,
             filter=expression,
+            **grouping,
             # HNSW (a server) must look at least as far as it returns; FLAT ignores it.
             search_params={"metric_type": "IP", "params": {"ef": max(limit, vector_index.HNSW_EF_SEARCH)}},
             consistency_level="Bounded",  # the collections are written once, before any search
@@ -147,12 +182,7 @@ class MilvusVectors:
                 out[row, at[inside]] = np.array([h["distance"] for h in hits], dtype=np.float32)[inside]
         missing = np.flatnonzero(np.isnan(out).any(axis=0))
         if len(missing):
-            rows = self.client.get(self.names[kind], ids=ids[missing].tolist(), output_fields=["vector"])
-            found = {r["id"]: np.asarray(r["vector"], dtype=np.float32) for r in rows}
-            for j in missing:
-                if int(ids[j]) not in found:
-                    raise IndexIntegrityError(str(self.index.folder), "corrupt", f"Milvus {self.names[kind]} lacks row {ids[j]}")
-                out[:, j] = np.asarray(vectors, dtype=np.float32) @ found[int(ids[j])]
+            out[:, missing] = np.asarray(vectors, dtype=np.float32) @ self._vectors(kind, ids[missing]).T
         return out
 
 

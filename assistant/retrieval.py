@@ -15,7 +15,7 @@ from .fusion import FusionMode, fuse
 from .index_store import CorpusIndex
 from .models import Hit, SearchQuery, SentenceMatch
 from .terms import content_terms
-from .vector_store import FaissVectors, VectorStore, passage_ids_of
+from .vector_store import FaissVectors, VectorStore
 from .vocabulary import expansion_terms
 
 # Candidates taken from each ranked list (passages by vectors, passages by BM25). Far more
@@ -159,9 +159,7 @@ class Retriever:
 
         # Exact evidence for every candidate, whichever list brought it in.
         first_p, first_s = idx.answer_first_passage, idx.answer_first_sentence
-        passage_ids = passage_ids_of(idx, answers)
-        evidence = self.vectors.evidence(answers, qv, focus_vector)
-        p_cos, s_cos, f_cos, q_cos = evidence.passages, evidence.sentences, evidence.focus, evidence.questions
+        evidence = self.vectors.evidence(answers, qv)
         thread_of = idx.answer_thread[answers]
         lex_max = float(lex_all.max()) if len(lex_all) else 0.0
         q_lex_max = float(q_lex_all.max()) if len(q_lex_all) else 0.0
@@ -174,18 +172,13 @@ class Retriever:
         ]
 
         scored = []
-        p_at = s_at = 0
         for i, a in enumerate(answers):
-            n_p = int(first_p[a + 1] - first_p[a])
-            n_s = int(first_s[a + 1] - first_s[a])
-            mine, cos_mine = passage_ids[p_at : p_at + n_p], p_cos[p_at : p_at + n_p]
-            sentences = s_cos[s_at : s_at + n_s]
-            focus = f_cos[s_at : s_at + n_s]
-            p_at, s_at = p_at + n_p, s_at + n_s
-            best = int(np.argmax(cos_mine))
-            best_sentence = float(sentences.max()) if len(sentences) else float(cos_mine[best])
+            mine = np.arange(first_p[a], first_p[a + 1])
+            passage_cos = float(evidence.passage[i])
+            # An answer without sentences (none so far) counts its best passage instead.
+            best_sentence = passage_cos if np.isnan(evidence.sentence[i]) else float(evidence.sentence[i])
             semantic = (
-                PASSAGE_WEIGHT * float(cos_mine[best]) + SENTENCE_WEIGHT * best_sentence + QUESTION_WEIGHT * float(q_cos[i])
+                PASSAGE_WEIGHT * passage_cos + SENTENCE_WEIGHT * best_sentence + QUESTION_WEIGHT * float(evidence.question[i])
             )
             p_lex = float(lex_all[mine].max()) / lex_max if lex_max > 0 else 0.0
             q_lex = float(q_lex_all[thread_of[i]]) / q_lex_max if q_lex_max > 0 else 0.0
@@ -197,25 +190,29 @@ class Retriever:
                 rank_lists[3].get(int(thread_of[i])),
             ]
             # The passage to quote from: the best by vectors, or by BM25 in lexical mode.
-            passage = int(mine[int(np.argmax(lex_all[mine]))]) if mode is FusionMode.LEXICAL else int(mine[best])
+            passage = int(mine[int(np.argmax(lex_all[mine]))]) if mode is FusionMode.LEXICAL else int(evidence.best_passage[i])
             relevant = lexical > 0 if mode is FusionMode.LEXICAL else semantic >= self.min_relevance
-            scored.append((fuse(mode, semantic, lexical, ranks), semantic, int(a), passage, relevant, sentences, focus))
+            scored.append((fuse(mode, semantic, lexical, ranks), semantic, int(a), passage, relevant))
 
         scored.sort(key=lambda s: (-s[0], s[2]))
         best_relevance = max(s[1] for s in scored)
+        chosen = [s for s in scored if s[4]][:k]
+        # Every sentence of the answers shown, compared with the query and the focus (to
+        # choose the words to quote): only for those, not for every candidate.
+        hit_answers = np.array(sorted(a for _, _, a, _, _ in chosen), dtype=np.int64)
+        cosines = self.vectors.sentence_cosines(hit_answers, qv, focus_vector)
+        at = dict(zip(hit_answers.tolist(), np.concatenate([[0], np.cumsum(first_s[hit_answers + 1] - first_s[hit_answers])]).tolist()))
         hits = []
-        for score, semantic, a, passage, relevant, sentence_cos, focus_cos in scored:
-            if not relevant:
-                continue
+        for score, semantic, a, passage, _ in chosen:
             thread = idx.threads[int(idx.answer_thread[a])]
             rows_s = idx.sentence_rows[first_s[a] : first_s[a + 1]]
+            mine = slice(at[a], at[a] + len(rows_s))
             # Whole columns to Python numbers at once (per-element int()/float() cost ~3x more).
             sentences = tuple(
-                map(SentenceMatch, rows_s[:, 1].tolist(), rows_s[:, 2].tolist(), sentence_cos.tolist(), focus_cos.tolist())
+                map(SentenceMatch, rows_s[:, 1].tolist(), rows_s[:, 2].tolist(),
+                    cosines.query[mine].tolist(), cosines.focus[mine].tolist())
             )
             hits.append(Hit(idx.answers[a], thread, idx.chunk(passage), round(score, 6), round(semantic, 6), sentences))
-            if len(hits) == k:
-                break
         return RetrievalResult(hits, best_relevance, searched_terms)
 
 
