@@ -71,6 +71,15 @@ ALLOWED_CACHE_SIZE = 32
 
 
 @dataclass(frozen=True)
+class ScoredAnswer:
+    score: float  # fused, for ranking
+    semantic: float  # absolute evidence, for the relevance floor
+    answer: int  # answer number
+    passage: int  # the passage to quote from
+    relevant: bool
+
+
+@dataclass(frozen=True)
 class RetrievalResult:
     hits: list[Hit]  # relevant hits only, best first, at most k
     best_relevance: float  # of any candidate, for diagnostics and evaluation
@@ -192,27 +201,29 @@ class Retriever:
             # The passage to quote from: the best by vectors, or by BM25 in lexical mode.
             passage = int(mine[int(np.argmax(lex_all[mine]))]) if mode is FusionMode.LEXICAL else int(evidence.best_passage[i])
             relevant = lexical > 0 if mode is FusionMode.LEXICAL else semantic >= self.min_relevance
-            scored.append((fuse(mode, semantic, lexical, ranks), semantic, int(a), passage, relevant))
+            scored.append(ScoredAnswer(fuse(mode, semantic, lexical, ranks), semantic, int(a), passage, relevant))
 
-        scored.sort(key=lambda s: (-s[0], s[2]))
-        best_relevance = max(s[1] for s in scored)
-        chosen = [s for s in scored if s[4]][:k]
+        scored.sort(key=lambda s: (-s.score, s.answer))
+        best_relevance = max(s.semantic for s in scored)
+        chosen = [s for s in scored if s.relevant][:k]
         # Every sentence of the answers shown, compared with the query and the focus (to
         # choose the words to quote): only for those, not for every candidate.
-        hit_answers = np.array(sorted(a for _, _, a, _, _ in chosen), dtype=np.int64)
-        cosines = self.vectors.sentence_cosines(hit_answers, qv, focus_vector)
-        at = dict(zip(hit_answers.tolist(), np.concatenate([[0], np.cumsum(first_s[hit_answers + 1] - first_s[hit_answers])]).tolist()))
+        shown = np.array(sorted(s.answer for s in chosen), dtype=np.int64)
+        cosines = self.vectors.sentence_cosines(shown, qv, focus_vector)
+        offsets = np.cumsum(first_s[shown + 1] - first_s[shown]) if len(shown) else np.zeros(0, np.int64)
+        start_of = dict(zip(shown.tolist(), (offsets - (first_s[shown + 1] - first_s[shown])).tolist()))
         hits = []
-        for score, semantic, a, passage, _ in chosen:
-            thread = idx.threads[int(idx.answer_thread[a])]
+        for s in chosen:
+            a = s.answer
             rows_s = idx.sentence_rows[first_s[a] : first_s[a + 1]]
-            mine = slice(at[a], at[a] + len(rows_s))
+            mine = slice(start_of[a], start_of[a] + len(rows_s))
             # Whole columns to Python numbers at once (per-element int()/float() cost ~3x more).
             sentences = tuple(
                 map(SentenceMatch, rows_s[:, 1].tolist(), rows_s[:, 2].tolist(),
                     cosines.query[mine].tolist(), cosines.focus[mine].tolist())
             )
-            hits.append(Hit(idx.answers[a], thread, idx.chunk(passage), round(score, 6), round(semantic, 6), sentences))
+            thread = idx.threads[int(idx.answer_thread[a])]
+            hits.append(Hit(idx.answers[a], thread, idx.chunk(s.passage), round(s.score, 6), round(s.semantic, 6), sentences))
         return RetrievalResult(hits, best_relevance, searched_terms)
 
 
