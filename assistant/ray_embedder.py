@@ -18,25 +18,30 @@ import numpy as np
 
 from .embedding import create_embedder, resolve_precision
 from .errors import RayIngestError
+from .onnx_encoder import TOKENIZE_SLICE
 
 # Seconds to wait for a cluster's address to accept a connection: ray.init itself waits
 # minutes for an address nothing listens on.
 CONNECT_TIMEOUT_S = 5
-# Texts per Ray Data batch: big enough that each actor call amortises Ray's overhead,
-# small enough that a slow worker does not hold back the end of the ingest.
-RAY_BATCH = 512
 
 
 class _Encoder:
-    """One per actor: the same encoder as a local ingest, loaded once."""
+    """One per actor: the same encoder as a local ingest, loaded once. Each Ray row is one
+    slice of texts, the slices the local encoder would make (the texts in order of length,
+    TOKENIZE_SLICE at a time), so every text is batched with the same neighbours and its
+    vector is the one a local ingest computes (int8 activations are scaled per batch)."""
 
     def __init__(self, precision: str, batch_size: int):
         self.embedder = create_embedder(precision, threads=1)
         self.batch_size = batch_size
 
     def __call__(self, batch: dict) -> dict:
-        texts = [str(t) for t in batch["text"]]
-        return {"row": batch["row"], "vector": self.embedder.encode(texts, batch_size=self.batch_size)}
+        rows = np.concatenate([np.asarray(r, dtype=np.int64) for r in batch["rows"]])
+        texts = [str(t) for part in batch["texts"] for t in part]
+        return {"row": rows, "vector": self.encode_texts(texts)}
+
+    def encode_texts(self, texts: list[str]) -> np.ndarray:
+        return self.embedder.encode(texts, batch_size=self.batch_size)
 
 
 class RayEmbedder:
@@ -72,13 +77,16 @@ class RayEmbedder:
 
         if not texts:
             return np.zeros((0, self.dimension), np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # as the local encoder orders them
+        slices = [order[at : at + TOKENIZE_SLICE] for at in range(0, len(order), TOKENIZE_SLICE)]
         try:
-            dataset = ray.data.from_items([{"row": i, "text": t} for i, t in enumerate(texts)])
+            dataset = ray.data.from_items([{"rows": rows, "texts": [texts[i] for i in rows]} for rows in slices])
             encoded = dataset.map_batches(
                 self.encoder_class,
                 fn_constructor_kwargs={"precision": self.precision, "batch_size": batch_size},
-                batch_size=RAY_BATCH,
+                batch_size=1,  # one slice per call
                 batch_format="numpy",
+                udf_modifying_row_count=True,
                 compute=ray.data.ActorPoolStrategy(size=self.workers),
                 num_cpus=0 if self.gpus else 1,
                 num_gpus=1 if self.gpus else 0,
