@@ -110,9 +110,12 @@ class CorpusIndex:
     def thread_by_id(self) -> dict[str, Thread]:
         return {t.id: t for t in self.threads}
 
-    def release_vectors(self) -> None:
-        """Let go of the FAISS vectors once another store (Milvus) searches them."""
+    def release_searched_data(self) -> None:
+        """Let go of the FAISS vectors and BM25's document weights once another store
+        (Milvus) searches them; texts, offsets and the BM25 vocabulary stay."""
         self.sentence_vectors = self.passage_vectors = self.question_vectors = None
+        self.passage_lexical.release_documents()
+        self.question_lexical.release_documents()
 
     def chunk(self, passage: int) -> Chunk:
         a, start, end = (int(x) for x in self.passage_rows[passage])

@@ -1,15 +1,19 @@
 """Milvus as the place the vectors are searched (ASSISTANT_INDEX_BACKEND=milvus).
 
 The index folder stays the source of truth: its threads (the texts quoted), sentence and
-passage offsets and BM25 indexes are read from it as with FAISS. What moves to Milvus are
-the vectors, the bulk of an index's memory, and the search over them, with the filter on
-who answered pushed into Milvus as an expression. Three collections per index build:
+passage offsets and BM25 vocabulary are read from it as with FAISS. What moves to Milvus
+are the vectors, the bulk of an index's memory, BM25's document weights as sparse
+vectors, and the searches over both, with the filter on who answered pushed into Milvus
+as an expression. Three collections per index build:
 
-    <prefix>_passages   id, vector, answer, thread, rating (nullable), title_words
+    <prefix>_passages   id, vector, bm25, answer, thread, rating (nullable), title_words
     <prefix>_sentences  id, vector, answer
-    <prefix>_questions  id (the thread number), vector
+    <prefix>_questions  id (the thread number), vector, bm25
 
-holding the folder's own 8-bit vectors decoded (so cosines equal FAISS's), named after
+holding the folder's own 8-bit vectors decoded (so cosines equal FAISS's) and bm25s's own
+per-document term weights (so a query's inner product is the folder's BM25 score: the
+project's stemming, stop words and synonyms, which Milvus's built-in BM25 function,
+analysing text its own way, would not reproduce), named after
 the folder and its build, and marked complete (a collection property) only once every
 row is in and flushed. A collection of another build, corpus or model, or one left
 half-written by an upload that died, is never searched: it is rebuilt from the folder
@@ -31,7 +35,16 @@ from . import vector_index
 from .errors import IndexIntegrityError, MilvusUnavailableError
 from .filters import AnswerFilter, title_words
 from .index_store import CorpusIndex
-from .vector_store import CandidateEvidence, SentenceCosines, passage_ids_of, sentence_ids_of
+from .vector_store import (
+    CandidateEvidence,
+    LexicalEvidence,
+    LexicalList,
+    TIE_MARGIN,
+    SentenceCosines,
+    best_first,
+    passage_ids_of,
+    sentence_ids_of,
+)
 
 KINDS = ("passages", "sentences", "questions")
 # Collection properties: what the collection was built from, and "1" once every row is
@@ -71,9 +84,13 @@ def collection_prefix(index: CorpusIndex) -> str:
     return f"pa_{folder}_{re.sub(r'[^0-9A-Za-z]', '_', index.manifest['build'])}"
 
 
+# Bumped when the collections' layout changes: older collections are then uploaded again.
+SCHEMA = 2  # 2: BM25 weights as sparse vectors
+
+
 def expected_description(index: CorpusIndex) -> str:
     m = index.manifest
-    return f"physician-answer-assistant {m['build']} corpus {m['corpus']['fingerprint']} model {m['model']['weights_sha256']}"
+    return f"physician-answer-assistant schema {SCHEMA} {m['build']} corpus {m['corpus']['fingerprint']} model {m['model']['weights_sha256']}"
 
 
 def expected_rows(index: CorpusIndex) -> dict[str, int]:
@@ -96,20 +113,16 @@ class MilvusVectors:
     # -- searching -------------------------------------------------------------------
 
     def search_passages(self, query, k, answer_filter, allowed):
-        expression = milvus_filter(answer_filter)
-        hits = self._search("passages", [query], k, expression)[0]
-        return np.array([h["id"] for h in hits], dtype=np.int64)
+        return _best_first(self._search("passages", [query], k + TIE_MARGIN, milvus_filter(answer_filter))[0], k)
 
     def search_questions(self, query, k, answer_filter, allowed):
         if allowed is None:
-            hits = self._search("questions", [query], k, "")[0]
-            return np.array([h["id"] for h in hits], dtype=np.int64)
+            return _best_first(self._search("questions", [query], k + TIE_MARGIN, "")[0], k)
         kept = np.flatnonzero(allowed)
         if len(kept) <= MAX_NAMED_THREADS:
-            hits = self._search("questions", [query], k, f"id in {kept.tolist()}")[0]
-            return np.array([h["id"] for h in hits], dtype=np.int64)
+            return _best_first(self._search("questions", [query], k + TIE_MARGIN, f"id in {kept.tolist()}")[0], k)
         hits = self._search("questions", [query], min(k * QUESTION_OVERFETCH, MAX_LIMIT), "")[0]
-        return np.array([h["id"] for h in hits if allowed[h["id"]]][:k], dtype=np.int64)
+        return _best_first([h for h in hits if allowed[h["id"]]], k)
 
     def evidence(self, answers, query):
         """Best passage and best sentence per answer by Milvus's grouping search (one hit per
@@ -144,6 +157,44 @@ class MilvusVectors:
         s_cos = vectors @ query
         return SentenceCosines(s_cos, s_cos if focus is None else vectors @ focus)
 
+    def lexical_passages(self, query, k, answer_filter, allowed):
+        weights = self.index.passage_lexical.query_weights(list(query.terms), list(query.synonyms))
+        if not weights:
+            return LexicalList(np.zeros(0, np.int64), 0.0)
+        hits = self._search("passages", [weights], k + TIE_MARGIN, milvus_filter(answer_filter), field="bm25")[0]
+        return _lexical_list(hits, k)
+
+    def lexical_questions(self, query, k, answer_filter, allowed):
+        weights = self.index.question_lexical.query_weights(list(query.terms), list(query.synonyms))
+        if not weights:
+            return LexicalList(np.zeros(0, np.int64), 0.0)
+        if allowed is None:
+            return _lexical_list(self._search("questions", [weights], k + TIE_MARGIN, "", field="bm25")[0], k)
+        kept = np.flatnonzero(allowed)
+        if len(kept) <= MAX_NAMED_THREADS:
+            return _lexical_list(self._search("questions", [weights], k + TIE_MARGIN, f"id in {kept.tolist()}", field="bm25")[0], k)
+        hits = self._search("questions", [weights], min(k * QUESTION_OVERFETCH, MAX_LIMIT), "", field="bm25")[0]
+        return _lexical_list([h for h in hits if allowed[h["id"]]], k)
+
+    def lexical_evidence(self, query, answers, passages, questions):
+        idx = self.index
+        best_passage = np.full(len(answers), -1, dtype=np.int64)
+        passage = np.zeros(len(answers), dtype=np.float32)
+        question = np.zeros(len(answers), dtype=np.float32)
+        weights = idx.passage_lexical.query_weights(list(query.terms), list(query.synonyms))
+        if weights:  # answers no query word matches are not returned: they keep -1 and 0
+            hits = self._search("passages", [weights], len(answers), f"answer in {answers.tolist()}", "answer", "bm25")[0]
+            for hit in hits:
+                i = int(np.searchsorted(answers, hit["entity"]["answer"]))
+                best_passage[i], passage[i] = hit["id"], hit["distance"]
+        weights = idx.question_lexical.query_weights(list(query.terms), list(query.synonyms))
+        if weights:
+            threads = np.unique(idx.answer_thread[answers])
+            hits = self._search("questions", [weights], len(threads), f"id in {threads.tolist()}", field="bm25")[0]
+            score = dict((h["id"], h["distance"]) for h in hits)
+            question = np.array([score.get(int(t), 0.0) for t in idx.answer_thread[answers]], dtype=np.float32)
+        return LexicalEvidence(best_passage, passage, question)
+
     def _vectors(self, kind: str, ids: np.ndarray) -> np.ndarray:
         """The stored vectors of rows ids, in that order."""
         if len(ids) == 0:
@@ -154,16 +205,26 @@ class MilvusVectors:
             raise IndexIntegrityError(f"Milvus {self.uri}", "corrupt", f"{self.names[kind]} lacks rows {lacking[:5]}")
         return np.asarray([rows[int(i)] for i in ids], dtype=np.float32)
 
-    def _search(self, kind: str, vectors, limit: int, expression: str, group_by: str | None = None) -> list[list[dict]]:
+    def _search(
+        self, kind: str, queries, limit: int, expression: str, group_by: str | None = None, field: str = "vector"
+    ) -> list[list[dict]]:
+        """queries: dense vectors, or (field "bm25") sparse ones as {term id: weight}."""
         grouping = {"group_by_field": group_by, "output_fields": [group_by]} if group_by else {}
+        if field == "vector":
+            data = [np.asarray(v, dtype=np.float32).tolist() for v in queries]
+            # HNSW (a server) must look at least as far as it returns; FLAT ignores it.
+            params = {"metric_type": "IP", "params": {"ef": max(limit, vector_index.HNSW_EF_SEARCH)}}
+        else:
+            data = list(queries)
+            params = {"metric_type": "IP", "params": {"drop_ratio_search": 0.0}}  # every query term counts
         return self.client.search(
             self.names[kind],
-            data=[np.asarray(v, dtype=np.float32).tolist() for v in vectors],
+            data=data,
+            anns_field=field,
             limit=limit,
             filter=expression,
             **grouping,
-            # HNSW (a server) must look at least as far as it returns; FLAT ignores it.
-            search_params={"metric_type": "IP", "params": {"ef": max(limit, vector_index.HNSW_EF_SEARCH)}},
+            search_params=params,
             consistency_level="Bounded",  # the collections are written once, before any search
         )
 
@@ -184,6 +245,17 @@ class MilvusVectors:
         if len(missing):
             out[:, missing] = np.asarray(vectors, dtype=np.float32) @ self._vectors(kind, ids[missing]).T
         return out
+
+
+def _lexical_list(hits: list[dict], k: int) -> LexicalList:
+    """The first k of hits (Milvus returns only documents with a positive score), ties
+    broken as every store breaks them (BM25 ties often: the same words in passages of the
+    same length)."""
+    return LexicalList(_best_first(hits, k), float(hits[0]["distance"]) if hits else 0.0)
+
+
+def _best_first(hits: list[dict], k: int) -> np.ndarray:
+    return best_first([h["distance"] for h in hits], [h["id"] for h in hits], k)
 
 
 def milvus_filter(answer_filter: AnswerFilter) -> str:
@@ -255,6 +327,8 @@ def _upload(client, uri: str, index: CorpusIndex, names: dict[str, str]) -> None
         schema = client.create_schema(auto_id=False)
         schema.add_field("id", DataType.INT64, is_primary=True)
         schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
+        if kind != "sentences":
+            schema.add_field("bm25", DataType.SPARSE_FLOAT_VECTOR)
         if kind != "questions":
             schema.add_field("answer", DataType.INT64)
         if kind == "passages":
@@ -263,6 +337,8 @@ def _upload(client, uri: str, index: CorpusIndex, names: dict[str, str]) -> None
             schema.add_field("title_words", DataType.VARCHAR, max_length=1024)
         params = client.prepare_index_params()
         params.add_index("vector", **_vector_index(uri))
+        if kind != "sentences":
+            params.add_index("bm25", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
         client.create_collection(name, schema=schema, index_params=params)
         client.alter_collection_properties(name, properties={IDENTITY: expected_description(index)})
 
@@ -272,15 +348,19 @@ def _upload(client, uri: str, index: CorpusIndex, names: dict[str, str]) -> None
             vectors = vector_index.vectors_of(faiss_index, ids)
             client.insert(names[kind], [{"id": int(i), "vector": v.tolist(), **rows_of(int(i))} for i, v in zip(ids, vectors)])
 
+    passage_bm25 = index.passage_lexical.document_rows()
+    question_bm25 = index.question_lexical.document_rows()
+
     def passage_row(i: int) -> dict:
         a = int(index.passage_rows[i, 0])
         author = answers[a].author
         words = "".join(f" {w}" for w in title_words(author.title or ""))[:1023]
-        return {"answer": a, "thread": int(thread_of[a]), "rating": author.rating, "title_words": words}
+        return {"answer": a, "thread": int(thread_of[a]), "rating": author.rating, "title_words": words,
+                "bm25": _sparse_row(passage_bm25, i)}
 
     insert("passages", index.passage_vectors, passage_row)
     insert("sentences", index.sentence_vectors, lambda i: {"answer": int(index.sentence_rows[i, 0])})
-    insert("questions", index.question_vectors, lambda i: {})
+    insert("questions", index.question_vectors, lambda i: {"bm25": _sparse_row(question_bm25, i)})
     for name in names.values():
         client.flush(name)
     rows = expected_rows(index)
@@ -289,6 +369,11 @@ def _upload(client, uri: str, index: CorpusIndex, names: dict[str, str]) -> None
         if found != rows[kind]:
             raise IndexIntegrityError(name, "corrupt", f"uploaded {found} rows of {rows[kind]}")
         client.alter_collection_properties(name, properties={COMPLETE: "1"})
+
+
+def _sparse_row(matrix, i: int) -> dict[int, float]:
+    start, end = matrix.indptr[i], matrix.indptr[i + 1]
+    return {int(j): float(v) for j, v in zip(matrix.indices[start:end], matrix.data[start:end]) if v > 0}
 
 
 def _vector_index(uri: str) -> dict:

@@ -15,7 +15,7 @@ from .fusion import FusionMode, fuse
 from .index_store import CorpusIndex
 from .models import Hit, SearchQuery, SentenceMatch
 from .terms import content_terms
-from .vector_store import FaissVectors, VectorStore
+from .vector_store import FaissVectors, LexicalQuery, VectorStore
 from .vocabulary import expansion_terms
 
 # Candidates taken from each ranked list (passages by vectors, passages by BM25). Far more
@@ -36,9 +36,6 @@ SENTENCE_WEIGHT = 1 / 4
 QUESTION_WEIGHT = 1 / 4
 # Lexical evidence: the answer's best passage, and its thread's question.
 LEXICAL_QUESTION_WEIGHT = 0.25
-# A synonym from the patient vocabulary (vocabulary.py) counts as the word itself, as in
-# a search engine's synonym filter ("jaw" finds "masseter" as readily as "masseter" does).
-SYNONYM_WEIGHT = 1.0
 # A word in more than this share of the passages is the corpus's background ("Botox" in a
 # corpus of Botox questions); it is not expanded with synonyms.
 BACKGROUND_SHARE = 0.6
@@ -146,14 +143,11 @@ class Retriever:
         # Ranked lists of passages, and of threads by their patient question.
         kept_passages, kept_threads = (None, None) if allowed is None else (allowed.passages, allowed.threads)
         dense_ids = self.vectors.search_passages(qv, CANDIDATES_PER_LIST, answer_filter, kept_passages)
-        lex_all = _lexical_scores(idx.passage_lexical, terms, synonyms)
         q_dense_ids = self.vectors.search_questions(qv, QUESTION_CANDIDATES, answer_filter, kept_threads)
-        q_lex_all = _lexical_scores(idx.question_lexical, terms, synonyms)
-        if allowed is not None:
-            lex_all = np.where(kept_passages, lex_all, 0.0)
-            q_lex_all = np.where(kept_threads, q_lex_all, 0.0)
-        lex_ids = _top(lex_all, CANDIDATES_PER_LIST)
-        q_lex_ids = _top(q_lex_all, QUESTION_CANDIDATES)
+        lexical_query = LexicalQuery(tuple(terms), tuple(synonyms))
+        lex_passages = self.vectors.lexical_passages(lexical_query, CANDIDATES_PER_LIST, answer_filter, kept_passages)
+        lex_questions = self.vectors.lexical_questions(lexical_query, QUESTION_CANDIDATES, answer_filter, kept_threads)
+        lex_ids, q_lex_ids = lex_passages.ids, lex_questions.ids
 
         rows = idx.passage_rows
         candidates: set[int] = {int(rows[p, 0]) for p in dense_ids} | {int(rows[p, 0]) for p in lex_ids}
@@ -169,9 +163,9 @@ class Retriever:
         # Exact evidence for every candidate, whichever list brought it in.
         first_p, first_s = idx.answer_first_passage, idx.answer_first_sentence
         evidence = self.vectors.evidence(answers, qv)
+        lex_evidence = self.vectors.lexical_evidence(lexical_query, answers, lex_passages, lex_questions)
         thread_of = idx.answer_thread[answers]
-        lex_max = float(lex_all.max()) if len(lex_all) else 0.0
-        q_lex_max = float(q_lex_all.max()) if len(q_lex_all) else 0.0
+        lex_max, q_lex_max = lex_passages.best, lex_questions.best
 
         rank_lists = [
             _ranks_by_answer(rows[dense_ids, 0]),
@@ -182,15 +176,14 @@ class Retriever:
 
         scored = []
         for i, a in enumerate(answers):
-            mine = np.arange(first_p[a], first_p[a + 1])
             passage_cos = float(evidence.passage[i])
             # An answer without sentences (none so far) counts its best passage instead.
             best_sentence = passage_cos if np.isnan(evidence.sentence[i]) else float(evidence.sentence[i])
             semantic = (
                 PASSAGE_WEIGHT * passage_cos + SENTENCE_WEIGHT * best_sentence + QUESTION_WEIGHT * float(evidence.question[i])
             )
-            p_lex = float(lex_all[mine].max()) / lex_max if lex_max > 0 else 0.0
-            q_lex = float(q_lex_all[thread_of[i]]) / q_lex_max if q_lex_max > 0 else 0.0
+            p_lex = float(lex_evidence.passage[i]) / lex_max if lex_max > 0 else 0.0
+            q_lex = float(lex_evidence.question[i]) / q_lex_max if q_lex_max > 0 else 0.0
             lexical = (1 - LEXICAL_QUESTION_WEIGHT) * p_lex + LEXICAL_QUESTION_WEIGHT * q_lex
             ranks = [
                 rank_lists[0].get(int(a)),
@@ -198,8 +191,12 @@ class Retriever:
                 rank_lists[2].get(int(thread_of[i])),
                 rank_lists[3].get(int(thread_of[i])),
             ]
-            # The passage to quote from: the best by vectors, or by BM25 in lexical mode.
-            passage = int(mine[int(np.argmax(lex_all[mine]))]) if mode is FusionMode.LEXICAL else int(evidence.best_passage[i])
+            # The passage to quote from: the best by vectors, or by BM25 in lexical mode (the
+            # answer's first when no query word matches it).
+            if mode is FusionMode.LEXICAL:
+                passage = int(lex_evidence.best_passage[i]) if lex_evidence.best_passage[i] >= 0 else int(first_p[a])
+            else:
+                passage = int(evidence.best_passage[i])
             relevant = lexical > 0 if mode is FusionMode.LEXICAL else semantic >= self.min_relevance
             scored.append(ScoredAnswer(fuse(mode, semantic, lexical, ranks), semantic, int(a), passage, relevant))
 
@@ -225,19 +222,6 @@ class Retriever:
             thread = idx.threads[int(idx.answer_thread[a])]
             hits.append(Hit(idx.answers[a], thread, idx.chunk(s.passage), round(s.score, 6), round(s.semantic, 6), sentences))
         return RetrievalResult(hits, best_relevance, searched_terms)
-
-
-def _lexical_scores(index, terms: list[str], synonyms: list[str]) -> np.ndarray:
-    scores = index.scores(terms)
-    return scores + SYNONYM_WEIGHT * index.scores(synonyms) if synonyms else scores
-
-
-def _top(scores: np.ndarray, n: int) -> np.ndarray:
-    """Ids of the n highest positive scores, best first."""
-    positive = np.flatnonzero(scores > 0)
-    if len(positive) > n:
-        positive = positive[np.argpartition(-scores[positive], n - 1)[:n]]
-    return positive[np.argsort(-scores[positive], kind="stable")]
 
 
 def _ranks_by_answer(answer_numbers: np.ndarray) -> dict[int, int]:

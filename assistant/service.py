@@ -150,7 +150,7 @@ def open_vectors(settings: Settings, index: CorpusIndex, log: Log = log_to_stder
     store = open_milvus_vectors(
         settings.resolved_milvus_uri, settings.milvus_timeout_s, index, rebuild=settings.rebuild, log=log
     )
-    index.release_vectors()
+    index.release_searched_data()
     return store
 
 

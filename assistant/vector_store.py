@@ -1,9 +1,10 @@
-"""Where retrieval's vectors are searched: the index folder's FAISS files (the default), or
-Milvus (milvus_store.py). Retrieval speaks only to this interface.
+"""Where retrieval's searches run: the index folder in memory (FAISS files and bm25s, the
+default), or Milvus (milvus_store.py). Retrieval speaks only to this interface.
 
-Both answer the same three questions for a query vector: the nearest passages, the
-nearest patient questions (each under a filter on who answered), and the exact cosines
-of every passage, sentence and question of the candidate answers.
+Both answer the same questions, by meaning (dense vectors) and by words (BM25, whose
+document weights are sparse vectors): the nearest passages and patient questions under a
+filter on who answered, and for the candidate answers their best passage, sentence and
+question; then every sentence of the answers shown.
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ from .filters import AnswerFilter
 from .index_store import CorpusIndex
 
 
+# Extra hits asked of a search, so that hits tied with the k-th are all seen and the tie
+# broken alike by every store (best_first).
+TIE_MARGIN = 16
+SCORE_DECIMALS = 5
+
+
 @dataclass(frozen=True)
 class CandidateEvidence:
     """For each candidate answer (a sorted array of answer numbers): its best passage by
@@ -27,6 +34,34 @@ class CandidateEvidence:
     best_passage: np.ndarray  # passage id
     passage: np.ndarray
     sentence: np.ndarray
+    question: np.ndarray
+
+
+@dataclass(frozen=True)
+class LexicalQuery:
+    """What BM25 searches: the query's content terms and their vocabulary synonyms."""
+
+    terms: tuple[str, ...]
+    synonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LexicalList:
+    """The documents BM25 ranks first (positive scores only, best first) and the best score
+    (0: nothing matched); scores: every document's, where the store has them at hand."""
+
+    ids: np.ndarray
+    best: float
+    scores: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class LexicalEvidence:
+    """For each candidate answer: its best passage by BM25 (-1: none matched), that score,
+    and its thread question's score (0: no match)."""
+
+    best_passage: np.ndarray
+    passage: np.ndarray
     question: np.ndarray
 
 
@@ -55,6 +90,17 @@ class VectorStore(Protocol):
     def sentence_cosines(self, answers: np.ndarray, query: np.ndarray, focus: np.ndarray | None) -> SentenceCosines:
         """Every sentence of the answers shown (sorted answer numbers)."""
 
+    def lexical_passages(self, query: LexicalQuery, k: int, answer_filter: AnswerFilter, allowed: np.ndarray | None) -> LexicalList:
+        """The k passages BM25 ranks first; allowed as for search_passages."""
+
+    def lexical_questions(self, query: LexicalQuery, k: int, answer_filter: AnswerFilter, allowed: np.ndarray | None) -> LexicalList:
+        """The k patient questions BM25 ranks first; allowed as for search_questions."""
+
+    def lexical_evidence(
+        self, query: LexicalQuery, answers: np.ndarray, passages: LexicalList, questions: LexicalList
+    ) -> LexicalEvidence:
+        """BM25 evidence for the candidate answers (sorted), given the two lists above."""
+
 
 class FaissVectors:
     """The index folder's 8-bit FAISS indexes, in memory."""
@@ -65,10 +111,12 @@ class FaissVectors:
         self.index = index
 
     def search_passages(self, query, k, answer_filter, allowed):
-        return vector_index.search(self.index.passage_vectors, query, k, allowed)[1]
+        scores, ids = vector_index.search(self.index.passage_vectors, query, k + TIE_MARGIN, allowed)
+        return best_first(scores, ids, k)
 
     def search_questions(self, query, k, answer_filter, allowed):
-        return vector_index.search(self.index.question_vectors, query, k, allowed)[1]
+        scores, ids = vector_index.search(self.index.question_vectors, query, k + TIE_MARGIN, allowed)
+        return best_first(scores, ids, k)
 
     def evidence(self, answers, query):
         idx = self.index
@@ -87,6 +135,44 @@ class FaissVectors:
         vectors = vector_index.vectors_of(self.index.sentence_vectors, sentence_ids_of(self.index, answers))
         s_cos = vectors @ query
         return SentenceCosines(s_cos, s_cos if focus is None else vectors @ focus)
+
+
+    def lexical_passages(self, query, k, answer_filter, allowed):
+        return _lexical_list(self.index.passage_lexical.query_scores(list(query.terms), list(query.synonyms)), k, allowed)
+
+    def lexical_questions(self, query, k, answer_filter, allowed):
+        return _lexical_list(self.index.question_lexical.query_scores(list(query.terms), list(query.synonyms)), k, allowed)
+
+    def lexical_evidence(self, query, answers, passages, questions):
+        idx = self.index
+        ids = passage_ids_of(idx, answers)
+        best = _argmax_per_group(passages.scores[ids], idx.answer_first_passage, answers)
+        score = passages.scores[ids[best]]
+        # An answer no query word matches has no best passage by BM25.
+        return LexicalEvidence(np.where(score > 0, ids[best], -1), score, questions.scores[idx.answer_thread[answers]])
+
+
+def _lexical_list(scores: np.ndarray, k: int, allowed: np.ndarray | None) -> LexicalList:
+    if allowed is not None:
+        scores = np.where(allowed, scores, 0.0).astype(np.float32)
+    return LexicalList(top_positive(scores, k), float(scores.max()) if len(scores) else 0.0, scores)
+
+
+def top_positive(scores: np.ndarray, n: int) -> np.ndarray:
+    """Ids of the n highest positive scores, best first."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > n + TIE_MARGIN:
+        positive = positive[np.argpartition(-scores[positive], n + TIE_MARGIN - 1)[: n + TIE_MARGIN]]
+    return best_first(scores[positive], positive, n)
+
+
+def best_first(scores, ids, k: int) -> np.ndarray:
+    """The k best ids; scores equal to SCORE_DECIMALS in id order, so every store ranks a
+    tie alike (FAISS's heap and Milvus return tied hits in any order, and their float
+    sums differ in the last bits)."""
+    scores = np.round(np.asarray(scores, dtype=np.float64), SCORE_DECIMALS)
+    ids = np.asarray(ids, dtype=np.int64)
+    return ids[np.lexsort((ids, -scores))][:k]
 
 
 def _argmax_per_group(values: np.ndarray, first: np.ndarray, answers: np.ndarray) -> np.ndarray:

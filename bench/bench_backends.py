@@ -8,7 +8,8 @@ Each system serves in a process of its own: the encoder is loaded and measured f
 the index is opened, every MEDIQA question answered once (warm-up), and each answered again
 and timed; memory is the resident growth over the encoder. Milvus Lite runs inside the
 process, so its row counts the engine's memory; "app without vectors" is the project with
-its FAISS vectors let go, what an app holds when a Milvus server keeps the vectors.
+its FAISS vectors and BM25 document weights let go, what an app holds when a Milvus
+server keeps them.
 
 The Ray part ingests the first --ray-answers MEDIQA answers three ways, one after another:
 in this process, through a local Ray with one encoder actor, and with two; texts encoded
@@ -65,7 +66,7 @@ def serve_worker(system: str, size: int, threads: int) -> dict:
     assistant = Assistant(settings.with_(index_backend=backend), embedder=embedder, log=lambda m: None)
     extra["open_s"] = time.perf_counter() - started
     if system == "app without vectors":
-        assistant.index.release_vectors()  # measured only: this assistant cannot answer now
+        assistant.index.release_searched_data()  # measured only: this assistant cannot answer now
         return {"index_rss_mib": rss_mib() - before, "kib_per_answer": (rss_mib() - before) * 1024 / size}
     extra["disk_mib"] = _mib(uri) if backend == "milvus" else _mib(folder / assistant.index.manifest["build"])
     return _serve(lambda q: [x.answer.id for x in assistant.reply([q], k=K).quotes], questions, before, size) | extra

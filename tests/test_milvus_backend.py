@@ -13,6 +13,7 @@ import pytest
 
 from assistant.errors import IndexIntegrityError, MilvusUnavailableError
 from assistant.filters import AnswerFilter
+from assistant.fusion import FusionMode
 from assistant.service import Assistant
 
 from .conftest import REPO, run_cli
@@ -40,6 +41,7 @@ def both(fake_settings, fake_embedder):
 
 def test_milvus_gives_the_same_replies_as_the_faiss_folder(both):
     faiss_side, milvus_side = both
+    # The app keeps neither the vectors nor BM25's document weights: Milvus searches both.
     assert milvus_side.retriever.vectors.name == "milvus" and milvus_side.index.passage_vectors is None
     conversations = [[q["message"]] for q in DEVSET["questions"]] + [c["messages"] for c in DEVSET["conversations"]]
     compared = 0
@@ -52,6 +54,11 @@ def test_milvus_gives_the_same_replies_as_the_faiss_folder(both):
             assert a.notices == b.notices
             compared += len(a.quotes)
     assert compared > 100
+    # Each ranking alone too: BM25 (Milvus's sparse vectors), dense, and their RRF.
+    for messages in conversations[:10]:
+        for mode in FusionMode:
+            a, b = faiss_side.reply(messages, mode=mode), milvus_side.reply(messages, mode=mode)
+            assert [(q.answer.id, q.start, q.end) for q in a.quotes] == [(q.answer.id, q.start, q.end) for q in b.quotes], mode
 
 
 def test_the_milvus_filter_keeps_exactly_the_answers_the_filter_accepts(both):
