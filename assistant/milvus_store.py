@@ -1,4 +1,4 @@
-"""Milvus as the place the vectors are searched (ASSISTANT_INDEX_BACKEND=milvus).
+"""Milvus as the place the index is searched (ASSISTANT_INDEX_BACKEND=milvus).
 
 The index folder stays the source of truth: its threads (the texts quoted), sentence and
 passage offsets and BM25 vocabulary are read from it as with FAISS. What moves to Milvus
@@ -90,7 +90,10 @@ SCHEMA = 2  # 2: BM25 weights as sparse vectors
 
 def expected_description(index: CorpusIndex) -> str:
     m = index.manifest
-    return f"physician-answer-assistant schema {SCHEMA} {m['build']} corpus {m['corpus']['fingerprint']} model {m['model']['weights_sha256']}"
+    return (
+        f"physician-answer-assistant schema {SCHEMA} {m['build']} "
+        f"corpus {m['corpus']['fingerprint']} model {m['model']['weights_sha256']}"
+    )
 
 
 def expected_rows(index: CorpusIndex) -> dict[str, int]:
@@ -172,7 +175,8 @@ class MilvusVectors:
             return _lexical_list(self._search("questions", [weights], k + TIE_MARGIN, "", field="bm25")[0], k)
         kept = np.flatnonzero(allowed)
         if len(kept) <= MAX_NAMED_THREADS:
-            return _lexical_list(self._search("questions", [weights], k + TIE_MARGIN, f"id in {kept.tolist()}", field="bm25")[0], k)
+            hits = self._search("questions", [weights], k + TIE_MARGIN, f"id in {kept.tolist()}", field="bm25")[0]
+            return _lexical_list(hits, k)
         hits = self._search("questions", [weights], min(k * QUESTION_OVERFETCH, MAX_LIMIT), "", field="bm25")[0]
         return _lexical_list([h for h in hits if allowed[h["id"]]], k)
 
@@ -183,8 +187,8 @@ class MilvusVectors:
         question = np.zeros(len(answers), dtype=np.float32)
         weights = idx.passage_lexical.query_weights(list(query.terms), list(query.synonyms))
         if weights:  # answers no query word matches are not returned: they keep -1 and 0
-            hits = self._search("passages", [weights], len(answers), f"answer in {answers.tolist()}", "answer", "bm25")[0]
-            for hit in hits:
+            expression = f"answer in {answers.tolist()}"
+            for hit in self._search("passages", [weights], len(answers), expression, "answer", "bm25")[0]:
                 i = int(np.searchsorted(answers, hit["entity"]["answer"]))
                 best_passage[i], passage[i] = hit["id"], hit["distance"]
         weights = idx.question_lexical.query_weights(list(query.terms), list(query.synonyms))
@@ -199,7 +203,11 @@ class MilvusVectors:
         """The stored vectors of rows ids, in that order."""
         if len(ids) == 0:
             return np.zeros((0, self.dimension), np.float32)
-        rows = {r["id"]: r["vector"] for r in self.client.get(self.names[kind], ids=ids.tolist(), output_fields=["vector"])}
+        try:
+            found = self.client.get(self.names[kind], ids=ids.tolist(), output_fields=["vector"])
+        except Exception as exc:
+            raise MilvusUnavailableError(f"Milvus at {self.uri} failed: {_first_line(exc)}") from None
+        rows = {r["id"]: r["vector"] for r in found}
         lacking = [int(i) for i in ids if int(i) not in rows]
         if lacking:
             raise IndexIntegrityError(f"Milvus {self.uri}", "corrupt", f"{self.names[kind]} lacks rows {lacking[:5]}")
@@ -208,7 +216,8 @@ class MilvusVectors:
     def _search(
         self, kind: str, queries, limit: int, expression: str, group_by: str | None = None, field: str = "vector"
     ) -> list[list[dict]]:
-        """queries: dense vectors, or (field "bm25") sparse ones as {term id: weight}."""
+        """queries: dense vectors, or (field "bm25") sparse ones as {term id: weight}. A
+        failure (the server gone, a timeout) is MilvusUnavailableError, one line."""
         grouping = {"group_by_field": group_by, "output_fields": [group_by]} if group_by else {}
         if field == "vector":
             data = [np.asarray(v, dtype=np.float32).tolist() for v in queries]
@@ -217,16 +226,19 @@ class MilvusVectors:
         else:
             data = list(queries)
             params = {"metric_type": "IP", "params": {"drop_ratio_search": 0.0}}  # every query term counts
-        return self.client.search(
-            self.names[kind],
-            data=data,
-            anns_field=field,
-            limit=limit,
-            filter=expression,
-            **grouping,
-            search_params=params,
-            consistency_level="Bounded",  # the collections are written once, before any search
-        )
+        try:
+            return self.client.search(
+                self.names[kind],
+                data=data,
+                anns_field=field,
+                limit=limit,
+                filter=expression,
+                **grouping,
+                search_params=params,
+                consistency_level="Bounded",  # the collections are written once, before any search
+            )
+        except Exception as exc:
+            raise MilvusUnavailableError(f"Milvus at {self.uri} failed: {_first_line(exc)}") from None
 
     def _cosines(self, kind: str, ids: np.ndarray, vectors, expression: str) -> np.ndarray:
         """(len(vectors), len(ids)) cosines of the rows ids (sorted), by one filtered search

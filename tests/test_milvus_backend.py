@@ -185,3 +185,12 @@ def numbers(a, b, where: str = ""):
             yield from numbers(x, y, f"{where}[{i}]")
     elif isinstance(a, (int, float)) and not isinstance(a, bool) and math.isfinite(a):
         yield where, float(a), float(b)
+
+
+def test_milvus_failing_while_serving_is_one_clear_error(both):
+    """A server that goes away after start: a one-line error naming it, not a gRPC trace."""
+    _, milvus_side = both
+    store = milvus_side.retriever.vectors
+    store.client.close()
+    with pytest.raises(MilvusUnavailableError, match="Milvus at .* failed"):
+        milvus_side.reply(["Will my lip paralysis from Botox go away?"])
