@@ -140,9 +140,9 @@ def open_index(settings: Settings, embedder: Embedder, log: Log = log_to_stderr)
 
 
 def open_vectors(settings: Settings, index: CorpusIndex, log: Log = log_to_stderr) -> VectorStore:
-    """Where the index's vectors are searched: its own FAISS files, or Milvus (whose
+    """Where the index is searched: its own FAISS files and BM25 in memory, or Milvus (whose
     collections are checked against the index build, and uploaded from it if need be;
-    the folder's copies are then let go)."""
+    the folder's vectors and BM25 weights are then let go)."""
     if settings.index_backend == "faiss":
         return FaissVectors(index)
     from .milvus_store import open_milvus_vectors
