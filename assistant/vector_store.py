@@ -103,7 +103,7 @@ class VectorStore(Protocol):
 
 
 class FaissVectors:
-    """The index folder's 8-bit FAISS indexes, in memory."""
+    """The index folder in memory: its 8-bit FAISS indexes and bm25s."""
 
     name = "faiss"
 
@@ -136,12 +136,13 @@ class FaissVectors:
         s_cos = vectors @ query
         return SentenceCosines(s_cos, s_cos if focus is None else vectors @ focus)
 
-
     def lexical_passages(self, query, k, answer_filter, allowed):
-        return _lexical_list(self.index.passage_lexical.query_scores(list(query.terms), list(query.synonyms)), k, allowed)
+        scores = self.index.passage_lexical.query_scores(list(query.terms), list(query.synonyms))
+        return _lexical_list(scores, k, allowed)
 
     def lexical_questions(self, query, k, answer_filter, allowed):
-        return _lexical_list(self.index.question_lexical.query_scores(list(query.terms), list(query.synonyms)), k, allowed)
+        scores = self.index.question_lexical.query_scores(list(query.terms), list(query.synonyms))
+        return _lexical_list(scores, k, allowed)
 
     def lexical_evidence(self, query, answers, passages, questions):
         idx = self.index
