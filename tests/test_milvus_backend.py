@@ -194,3 +194,28 @@ def test_milvus_failing_while_serving_is_one_clear_error(both):
     store.client.close()
     with pytest.raises(MilvusUnavailableError, match="Milvus at .* failed"):
         milvus_side.reply(["Will my lip paralysis from Botox go away?"])
+
+
+def test_the_default_backend_imports_neither_milvus_nor_ray(tmp_path):
+    """`make run` stays as simple as before: no server, and neither optional engine loaded."""
+    import subprocess
+    import sys
+
+    from .conftest import CORPUS
+
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from tests.fakes import FakeEmbedder\n"
+        "from assistant.service import Assistant\n"
+        "from assistant.settings import Settings\n"
+        "from assistant.web.app import build_app\n"
+        f"s = Settings(index_dir=Path({str(tmp_path / 'index')!r}), corpus_paths=({str(CORPUS)!r},))\n"
+        "a = Assistant(s, embedder=FakeEmbedder(), log=lambda m: None)\n"
+        "build_app(a, s)\n"
+        "a.reply(['Will my lip paralysis from Botox go away?'])\n"
+        "print(sorted(m for m in ('ray', 'pymilvus', 'milvus_lite') if m in sys.modules))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[]"
