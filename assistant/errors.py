@@ -7,6 +7,12 @@ class AssistantError(Exception):
     """Base class: every error this package raises on purpose."""
 
 
+def first_line(exc: Exception) -> str:
+    """An underlying library's error in one line for ours (its type when it says nothing)."""
+    text = str(exc).strip().splitlines()
+    return text[0][:300] if text else type(exc).__name__
+
+
 class CorpusError(AssistantError):
     """A corpus file (page or JSONL) that cannot be read; names the file and line."""
 

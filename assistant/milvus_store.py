@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from . import vector_index
-from .errors import IndexIntegrityError, MilvusUnavailableError
+from .errors import IndexIntegrityError, MilvusUnavailableError, first_line
 from .filters import AnswerFilter, title_words
 from .index_store import CorpusIndex
 from .vector_store import (
@@ -73,7 +73,7 @@ def connect(uri: str, timeout_s: float):
         return MilvusClient(uri=uri, timeout=timeout_s)
     except Exception as exc:
         raise MilvusUnavailableError(
-            f"cannot reach Milvus at {uri}: {_first_line(exc)} (start it, fix ASSISTANT_MILVUS_URI, or set "
+            f"cannot reach Milvus at {uri}: {first_line(exc)} (start it, fix ASSISTANT_MILVUS_URI, or set "
             "ASSISTANT_INDEX_BACKEND=faiss to search the local index folder)"
         ) from None
 
@@ -119,13 +119,18 @@ class MilvusVectors:
         return _best_first(self._search("passages", [query], k + TIE_MARGIN, milvus_filter(answer_filter))[0], k)
 
     def search_questions(self, query, k, answer_filter, allowed):
+        return _best_first(self._question_hits(query, k, allowed, "vector"), k)
+
+    def _question_hits(self, query, k: int, allowed: np.ndarray | None, field: str) -> list[dict]:
+        """Hits of one query (dense or sparse) among the questions, ties at the k-th
+        included; under a filter, only threads with a kept answer (allowed)."""
         if allowed is None:
-            return _best_first(self._search("questions", [query], k + TIE_MARGIN, "")[0], k)
+            return self._search("questions", [query], k + TIE_MARGIN, "", field=field)[0]
         kept = np.flatnonzero(allowed)
         if len(kept) <= MAX_NAMED_THREADS:
-            return _best_first(self._search("questions", [query], k + TIE_MARGIN, f"id in {kept.tolist()}")[0], k)
-        hits = self._search("questions", [query], min(k * QUESTION_OVERFETCH, MAX_LIMIT), "")[0]
-        return _best_first([h for h in hits if allowed[h["id"]]], k)
+            return self._search("questions", [query], k + TIE_MARGIN, f"id in {kept.tolist()}", field=field)[0]
+        hits = self._search("questions", [query], min(k * QUESTION_OVERFETCH, MAX_LIMIT), "", field=field)[0]
+        return [h for h in hits if allowed[h["id"]]]
 
     def evidence(self, answers, query):
         """Best passage and best sentence per answer by Milvus's grouping search (one hit per
@@ -171,14 +176,7 @@ class MilvusVectors:
         weights = self.index.question_lexical.query_weights(list(query.terms), list(query.synonyms))
         if not weights:
             return LexicalList(np.zeros(0, np.int64), 0.0)
-        if allowed is None:
-            return _lexical_list(self._search("questions", [weights], k + TIE_MARGIN, "", field="bm25")[0], k)
-        kept = np.flatnonzero(allowed)
-        if len(kept) <= MAX_NAMED_THREADS:
-            hits = self._search("questions", [weights], k + TIE_MARGIN, f"id in {kept.tolist()}", field="bm25")[0]
-            return _lexical_list(hits, k)
-        hits = self._search("questions", [weights], min(k * QUESTION_OVERFETCH, MAX_LIMIT), "", field="bm25")[0]
-        return _lexical_list([h for h in hits if allowed[h["id"]]], k)
+        return _lexical_list(self._question_hits(weights, k, allowed, "bm25"), k)
 
     def lexical_evidence(self, query, answers, passages, questions):
         idx = self.index
@@ -206,7 +204,7 @@ class MilvusVectors:
         try:
             found = self.client.get(self.names[kind], ids=ids.tolist(), output_fields=["vector"])
         except Exception as exc:
-            raise MilvusUnavailableError(f"Milvus at {self.uri} failed: {_first_line(exc)}") from None
+            raise _failed(self.uri, exc) from None
         rows = {r["id"]: r["vector"] for r in found}
         lacking = [int(i) for i in ids if int(i) not in rows]
         if lacking:
@@ -238,7 +236,7 @@ class MilvusVectors:
                 consistency_level="Bounded",  # the collections are written once, before any search
             )
         except Exception as exc:
-            raise MilvusUnavailableError(f"Milvus at {self.uri} failed: {_first_line(exc)}") from None
+            raise _failed(self.uri, exc) from None
 
     def _cosines(self, kind: str, ids: np.ndarray, vectors, expression: str) -> np.ndarray:
         """(len(vectors), len(ids)) cosines of the rows ids (sorted), by one filtered search
@@ -306,7 +304,7 @@ def open_milvus_vectors(uri: str, timeout_s: float, index: CorpusIndex, *, rebui
     except IndexIntegrityError:
         raise
     except Exception as exc:  # the server went away, refused a request, ...
-        raise MilvusUnavailableError(f"Milvus at {uri} failed: {_first_line(exc)}") from None
+        raise _failed(uri, exc) from None
     return store
 
 
@@ -411,6 +409,5 @@ def _is_server(uri: str) -> bool:
     return uri.startswith(("http://", "https://", "tcp://", "grpc://"))
 
 
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:300] if text else type(exc).__name__
+def _failed(uri: str, exc: Exception) -> MilvusUnavailableError:
+    return MilvusUnavailableError(f"Milvus at {uri} failed: {first_line(exc)}")

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from .embedding import create_embedder, resolve_precision
-from .errors import RayIngestError
+from .errors import RayIngestError, first_line
 from .onnx_encoder import TOKENIZE_SLICE
 
 # Seconds to wait for a cluster's address to accept a connection: ray.init itself waits
@@ -62,7 +62,7 @@ class RayEmbedder:
         try:
             ray.init(address=address or None, ignore_reinit_error=True, log_to_driver=False, logging_level=logging.ERROR)
         except Exception as exc:
-            raise RayIngestError(f"cannot start or reach the Ray cluster at {address or 'a new local one'}: {_first_line(exc)}") from None
+            raise RayIngestError(f"cannot start or reach the Ray cluster at {address or 'a new local one'}: {first_line(exc)}") from None
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False  # the ingest prints its own summary
         context.print_on_execution_start = False
@@ -97,7 +97,7 @@ class RayEmbedder:
                 out[batch["row"]] = batch["vector"]
                 seen += len(batch["row"])
         except Exception as exc:
-            raise RayIngestError(f"the Ray cluster failed while encoding: {_first_line(exc)}") from None
+            raise RayIngestError(f"the Ray cluster failed while encoding: {first_line(exc)}") from None
         if seen != len(texts):
             raise RayIngestError(f"the Ray cluster returned {seen} vectors for {len(texts)} texts")
         return out
@@ -122,8 +122,3 @@ def _check_reachable(address: str | None) -> None:
             f"cannot reach the Ray cluster at {address} ({exc.strerror or exc}); start it (ray start --head) "
             "or ingest without --ray"
         ) from None
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0][:300] if text else type(exc).__name__

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 from .bench_scale import MEDIQA, WORK, corpus_file
-from .common import percentile, print_table, rss_mib, worker_result, write_result
+from .common import print_table, rss_mib, serve_timed, worker_result, write_result
 
 K = 10
 
@@ -44,7 +44,7 @@ def serve_worker(system: str, size: int, threads: int) -> dict:
         plain.model.encode(["warm the encoder up"])
         before = rss_mib()
         plain.build(read_corpus([corpus_file(size)]).threads)
-        return _serve(lambda q: plain.search(q, K).fused, questions, before, size)
+        return serve_timed(lambda q: plain.search(q, K).fused, questions, before, size)
 
     from assistant.service import Assistant
     from assistant.settings import Settings
@@ -69,20 +69,7 @@ def serve_worker(system: str, size: int, threads: int) -> dict:
         assistant.index.release_searched_data()  # measured only: this assistant cannot answer now
         return {"index_rss_mib": rss_mib() - before, "kib_per_answer": (rss_mib() - before) * 1024 / size}
     extra["disk_mib"] = _mib(uri) if backend == "milvus" else _mib(folder / assistant.index.manifest["build"])
-    return _serve(lambda q: [x.answer.id for x in assistant.reply([q], k=K).quotes], questions, before, size) | extra
-
-
-def _serve(rank, questions: list[str], before_mib: float, size: int) -> dict:
-    for q in questions:
-        rank(q)
-    index_mib = rss_mib() - before_mib
-    times = []
-    for q in questions:
-        started = time.perf_counter()
-        rank(q)
-        times.append((time.perf_counter() - started) * 1000)
-    return {"index_rss_mib": index_mib, "kib_per_answer": index_mib * 1024 / size,
-            "p50_ms": percentile(times, 0.5), "p95_ms": percentile(times, 0.95)}
+    return serve_timed(lambda q: [x.answer.id for x in assistant.reply([q], k=K).quotes], questions, before, size) | extra
 
 
 def ray_worker(answers: int, workers: int) -> dict:

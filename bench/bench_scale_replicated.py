@@ -18,12 +18,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 
 import numpy as np
 
 from .bench_scale import MEDIQA, WORK, corpus_file
-from .common import peak_rss_mib, percentile, print_table, rss_mib, worker_result, write_result
+from .common import print_table, rss_mib, serve_timed, worker_result, write_result
 
 K = 10
 
@@ -46,7 +45,7 @@ def project_worker(source_size: int, copies: int, threads: int) -> dict:
     before = rss_mib()
     assistant = Assistant(settings, embedder=embedder, log=lambda m: None)
     questions = [q.question for q in read_graded_queries(MEDIQA / "queries.json")]
-    return _serve(lambda q: [x.answer.id for x in assistant.reply([q], k=K).quotes], questions, before, size) | {
+    return serve_timed(lambda q: [x.answer.id for x in assistant.reply([q], k=K).quotes], questions, before, size) | {
         "vector_index": assistant.index.manifest["vector_index"]["type"],
         "precision": getattr(embedder, "precision", "?"),
     }
@@ -79,27 +78,7 @@ def plain_worker(source_size: int, copies: int, threads: int) -> dict:
     plain.bm25.index(bm25s.tokenize(texts * copies, stopwords="en", stemmer=plain.stemmer, show_progress=False), show_progress=False)
     del vectors, copies_vectors, texts
     questions = [q.question for q in read_graded_queries(MEDIQA / "queries.json")]
-    return _serve(lambda q: plain.search(q, K).fused, questions, before, size) | {"vector_index": "flat (float32)", "precision": "fp32 (torch)"}
-
-
-def _serve(rank, questions: list[str], before_mib: float, size: int) -> dict:
-    """Answer every question once (warm-up and what the index touches), then time each one."""
-    for q in questions:
-        rank(q)
-    index_mib = rss_mib() - before_mib
-    times = []
-    for q in questions:
-        started = time.perf_counter()
-        rank(q)
-        times.append((time.perf_counter() - started) * 1000)
-    return {
-        "answers": size,
-        "index_rss_mib": index_mib,
-        "kib_per_answer": index_mib * 1024 / size,
-        "p50_ms": percentile(times, 0.5),
-        "p95_ms": percentile(times, 0.95),
-        "peak_rss_mib": peak_rss_mib(),
-    }
+    return serve_timed(lambda q: plain.search(q, K).fused, questions, before, size) | {"vector_index": "flat (float32)", "precision": "fp32 (torch)"}
 
 
 def main() -> None:

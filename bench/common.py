@@ -124,3 +124,24 @@ def _fmt(value) -> str:
     if isinstance(value, float):
         return f"{value:.2f}" if abs(value) >= 0.01 or value == 0 else f"{value:.4f}"
     return str(value)
+
+
+def serve_timed(rank, questions: list[str], before_mib: float, size: int) -> dict:
+    """Answer every question once (warm-up and what the index touches), then time each one;
+    memory is the resident growth since before_mib, per answer of a size-answer index."""
+    for q in questions:
+        rank(q)
+    index_mib = rss_mib() - before_mib
+    times = []
+    for q in questions:
+        started = time.perf_counter()
+        rank(q)
+        times.append((time.perf_counter() - started) * 1000)
+    return {
+        "answers": size,
+        "index_rss_mib": index_mib,
+        "kib_per_answer": index_mib * 1024 / size,
+        "p50_ms": percentile(times, 0.5),
+        "p95_ms": percentile(times, 0.95),
+        "peak_rss_mib": peak_rss_mib(),
+    }
