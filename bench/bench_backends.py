@@ -11,9 +11,10 @@ process, so its row counts the engine's memory; "app without vectors" is the pro
 its FAISS vectors and BM25 document weights let go, what an app holds when a Milvus
 server keeps them.
 
-The Ray part ingests the first --ray-answers MEDIQA answers three ways, one after another:
-in this process, through a local Ray with one encoder actor, and with two; texts encoded
-per second per worker.
+The Ray part ingests the first --ray-answers MEDIQA answers four ways, one after another:
+the plain pipeline, and the project in this process, through a local Ray with one
+encoder actor, and with two; time against the plain pipeline's, and texts encoded per
+second per worker. --skip-serving runs only that part.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def serve_worker(system: str, size: int, threads: int) -> dict:
 
 
 def ray_worker(answers: int, workers: int) -> dict:
-    """Ingest the first `answers` MEDIQA answers; workers 0: in this process."""
+    """Ingest the first `answers` MEDIQA answers; workers 0: the project in this process,
+    -1: the plain pipeline (its build of the same pages)."""
     import itertools
 
     from assistant.corpus import read_corpus
@@ -81,6 +83,14 @@ def ray_worker(answers: int, workers: int) -> dict:
     from assistant.index_store import build_index
 
     threads = list(itertools.islice(read_corpus([MEDIQA / "threads.jsonl.gz"]).threads, answers))
+    if workers < 0:
+        from .plain_pipeline import PlainPipeline
+
+        plain = PlainPipeline()
+        plain.model.encode(["warm the encoder up"])
+        started = time.perf_counter()
+        plain.build(threads)
+        return {"workers": workers, "seconds": time.perf_counter() - started}
     folder = WORK / f"ray-{answers}-{workers}"
     shutil.rmtree(folder, ignore_errors=True)
     if workers:
@@ -112,6 +122,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1657)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--ray-answers", type=int, default=300, help="0: skip the Ray part")
+    parser.add_argument("--skip-serving", action="store_true", help="only the Ray part")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -121,6 +132,13 @@ def main() -> None:
     if args.worker:
         print(json.dumps(serve_worker(args.worker, args.size, args.threads)))
         return
+    if not args.skip_serving:
+        write_result(f"backends-{args.size}", serving_table(args))
+    if args.ray_answers:
+        write_result(f"backends-ray-{args.ray_answers}", ray_table(args.ray_answers))
+
+
+def serving_table(args) -> dict:
     if not (WORK / f"scale-{args.size}" / "project-index" / "manifest.json").exists():
         raise SystemExit(f"build the {args.size}-answer index first: python -m bench.bench_scale --sizes {args.size}")
     common = ["--size", str(args.size), "--threads", str(args.threads)]
@@ -140,17 +158,24 @@ def main() -> None:
         })
     print(f"{args.size} MEDIQA answers; {args.threads} threads; Milvus Lite upload {results['milvus upload']['upload_s']:.1f} s")
     print_table("Serving backends against the plain pipeline", rows)
-    if args.ray_answers:
-        ray_rows = []
-        for workers in (0, 1, 2):
-            r = worker_result("bench.bench_backends", ["--worker", "ray", "--workers", str(workers),
-                                                       "--ray-answers", str(args.ray_answers)], f"ray {workers}")
-            results[f"ray {workers}"] = r
-            ray_rows.append({"ingest": "this process" if not workers else f"Ray, {workers} encoder actor(s)",
-                             "seconds": f"{r['seconds']:.1f}", "texts/s": f"{r['texts_per_s']:.0f}",
-                             "texts/s per worker": f"{r['texts_per_s'] / max(workers, 1):.0f}"})
-        print_table(f"Ingest of {args.ray_answers} MEDIQA answers", ray_rows)
-    write_result(f"backends-{args.size}", results)
+    return results
+
+
+def ray_table(answers: int) -> dict:
+    """The project's ingest in this process and through Ray, against the plain pipeline's."""
+    results = {f"ray {w}": worker_result("bench.bench_backends", ["--worker", "ray", "--workers", str(w),
+                                                                  "--ray-answers", str(answers)], f"ray {w}")
+               for w in (-1, 0, 1, 2)}
+    plain_s = results["ray -1"]["seconds"]
+    rows = [{"ingest": "plain pipeline", "seconds": f"{plain_s:.1f}", "vs plain": "1.00", "texts/s": "",
+             "texts/s per worker": ""}]
+    for workers in (0, 1, 2):
+        r = results[f"ray {workers}"]
+        rows.append({"ingest": "project, this process" if not workers else f"project, Ray, {workers} encoder actor(s)",
+                     "seconds": f"{r['seconds']:.1f}", "vs plain": f"{r['seconds'] / plain_s:.2f}",
+                     "texts/s": f"{r['texts_per_s']:.0f}", "texts/s per worker": f"{r['texts_per_s'] / max(workers, 1):.0f}"})
+    print_table(f"Ingest of {answers} MEDIQA answers", rows)
+    return results
 
 
 if __name__ == "__main__":
