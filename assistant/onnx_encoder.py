@@ -117,6 +117,9 @@ class OnnxInt8Embedder:
             for batch in batches:
                 run(batch)
         else:
+            # Costliest first (padded tokens): a long message started last would run alone
+            # after its clauses (its longest MEDIQA message: 45 -> 32 ms).
+            batches.sort(key=lambda batch: -len(batch) * max(lengths[j] for j in batch))
             list(self._pool.map(run, batches))
 
 

@@ -8,7 +8,10 @@ for a larger size, those pages plus synthetic pages whose answers are sentences 
 the real ones (seed 7), so the graded answers must be found among more distractors.
 Each system runs in a process of its own per corpus (its peak memory is its own): ingest
 from scratch, then every graded question once (quality: nDCG@10, avgScore@1 on the
-development and held-out questions), then the latency questions timed one by one.
+development and held-out questions). Then both built indexes are served, each by a process
+of its own, and the latency questions are timed one by one, the two systems in turn
+question by question (bench.common.interleaved_latency): on this shared machine the speed
+drifts by 30% between runs minutes apart, and a ratio of two separate runs carried that.
 The project answers as the chat does (triage, follow-up reading, quotes); k = 10 for both.
 Memory per answer: what the index adds to resident memory once served. The project's is
 measured in a fresh process that loads the built index and answers every question; the
@@ -26,7 +29,9 @@ import sys
 import time
 from pathlib import Path
 
-from .common import peak_rss_mib, percentile, print_table, rss_mib, worker_result, write_result
+from .common import (
+    interleaved_latency, peak_rss_mib, percentile, print_table, rss_mib, serve_questions, worker_result, write_result,
+)
 
 MEDIQA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mediqa"
 WORK = Path("bench/work")
@@ -76,7 +81,29 @@ def serve_memory(size: int, threads: int) -> dict:
     return {"serve_rss_mib": before + index_mib, "index_rss_mib": index_mib, "kib_per_answer": index_mib * 1024 / size}
 
 
-def run_worker(system: str, size: int, threads: int, latency_questions: int) -> dict:
+def plain_index_dir(size: int) -> Path:
+    return WORK / f"scale-{size}" / "plain-index"
+
+
+def serve_for_timing(system: str, size: int, threads: int) -> None:
+    """Load one system's built index as it serves, then answer timed questions (stdin)."""
+    if system == "project":
+        from assistant.embedding import create_embedder
+        from assistant.service import Assistant
+        from assistant.settings import Settings
+
+        settings = Settings.from_env(index_dir=WORK / f"scale-{size}" / "project-index", check_corpus=False, threads=threads)
+        assistant = Assistant(settings, embedder=create_embedder(settings.precision, threads), log=lambda m: None)
+        serve_questions(lambda question: assistant.reply([question], k=K))
+    else:
+        from .plain_pipeline import PlainPipeline
+
+        plain = PlainPipeline(threads)
+        plain.load(plain_index_dir(size))
+        serve_questions(lambda question: plain.search(question, K))
+
+
+def run_worker(system: str, size: int, threads: int) -> dict:
     from assistant.corpus import read_corpus
     from assistant.graded_eval import SPLITS, read_graded_queries, score_rankings
 
@@ -108,6 +135,7 @@ def run_worker(system: str, size: int, threads: int, latency_questions: int) -> 
         started = time.perf_counter()  # reading the corpus counts, as it does in the project's ingest
         plain.build(read_corpus([corpus]).threads)
         ingest_s = time.perf_counter() - started
+        plain.save(plain_index_dir(size))  # for the timing, in a process of its own
 
         def rank(question: str) -> list[str]:
             return plain.search(question, K).fused
@@ -117,11 +145,6 @@ def run_worker(system: str, size: int, threads: int, latency_questions: int) -> 
         chosen = [q for q in queries if q.set in sets]
         row = score_rankings(split, system, chosen, [rank(q.question) for q in chosen])
         quality[split] = {"ndcg10": row.ndcg10, "avg_score1": row.avg_score1, "false_abstention": row.false_abstention_rate}
-    times = []
-    for q in queries[:latency_questions]:
-        t = time.perf_counter()
-        rank(q.question)
-        times.append((time.perf_counter() - t) * 1000)
     memory = None  # the project's: measured in a process of its own (serve_memory)
     if system == "plain":  # built in this process: what its index holds once the build's garbage is freed
         index_mib = rss_mib() - before
@@ -129,8 +152,6 @@ def run_worker(system: str, size: int, threads: int, latency_questions: int) -> 
     return {
         "memory": memory,
         "ingest_s": ingest_s,
-        "p50_ms": percentile(times, 0.5),
-        "p95_ms": percentile(times, 0.95),
         "peak_rss_mib": peak_rss_mib(),
         "precision": getattr(embedder, "precision", "fp32") if system == "project" else "fp32 (torch)",
         "quality": quality,
@@ -143,22 +164,34 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--latency-questions", type=int, default=277)
     parser.add_argument("--worker", choices=["project", "plain", "serve"], help=argparse.SUPPRESS)
+    parser.add_argument("--time", choices=["project", "plain"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.time:
+        serve_for_timing(args.time, args.sizes[0], args.threads)
+        return
     if args.worker == "serve":
         print(json.dumps(serve_memory(args.sizes[0], args.threads)))
         return
     if args.worker:
-        print(json.dumps(run_worker(args.worker, args.sizes[0], args.threads, args.latency_questions)))
+        print(json.dumps(run_worker(args.worker, args.sizes[0], args.threads)))
         return
+    from assistant.graded_eval import read_graded_queries
+
     if not (MEDIQA / "queries.json").exists():
         sys.exit(f"the MEDIQA corpus is not at {MEDIQA}")
     results: dict[str, dict[str, dict]] = {}
     for size in args.sizes:
         corpus_file(size)
         for system in ("project", "plain", "serve"):
-            worker = ["--worker", system, "--sizes", str(size), "--threads", str(args.threads),
-                      "--latency-questions", str(args.latency_questions)]
+            worker = ["--worker", system, "--sizes", str(size), "--threads", str(args.threads)]
             results.setdefault(str(size), {})[system] = worker_result("bench.bench_scale", worker, f"{system} at {size}")
+        questions = [q.question for q in read_graded_queries(MEDIQA / "queries.json")][: args.latency_questions]
+        servers = {
+            system: [sys.executable, "-m", "bench.bench_scale", "--time", system, "--sizes", str(size), "--threads", str(args.threads)]
+            for system in ("project", "plain")
+        }
+        for system, times in interleaved_latency(servers, questions).items():
+            results[str(size)][system].update(p50_ms=percentile(times, 0.5), p95_ms=percentile(times, 0.95))
     rows = []
     for size, by in results.items():
         project, plain = by["project"], by["plain"]

@@ -145,3 +145,55 @@ def serve_timed(rank, questions: list[str], before_mib: float, size: int) -> dic
         "p95_ms": percentile(times, 0.95),
         "peak_rss_mib": peak_rss_mib(),
     }
+
+
+def interleaved_latency(servers: dict[str, list[str]], questions: list[str], warm_up: int = 20) -> dict[str, list[float]]:
+    """Milliseconds per question for each system, timed question by question in turn.
+
+    servers: name -> the command of a process that loads one system, then answers each JSON
+    question line on its stdin with a JSON line {"ms": ...}, the time its own search took
+    (serve_questions). All of them are up at once but only one is asked at a time, and the
+    order alternates from question to question, so a slow spell of this shared machine
+    falls on every system alike instead of on whichever ran in it."""
+    import subprocess
+
+    procs = {name: subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for name, cmd in servers.items()}
+    try:
+        for name, proc in procs.items():  # each says when it has loaded
+            if proc.stdout.readline().strip() != "ready":
+                raise SystemExit(f"{name} failed to start (exit {proc.wait()})")
+
+        def ask(name: str, question: str) -> float:
+            proc = procs[name]
+            proc.stdin.write(json.dumps(question) + "\n")
+            proc.stdin.flush()
+            line = proc.stdout.readline()
+            if not line:
+                raise SystemExit(f"{name} stopped answering (exit {proc.wait()})")
+            return json.loads(line)["ms"]
+
+        names = list(procs)
+        for q in questions[:warm_up]:
+            for name in names:
+                ask(name, q)
+        times: dict[str, list[float]] = {name: [] for name in names}
+        for i, q in enumerate(questions):
+            for name in names if i % 2 == 0 else names[::-1]:
+                times[name].append(ask(name, q))
+        return times
+    finally:
+        for proc in procs.values():
+            proc.stdin.close()
+            proc.wait(timeout=60)
+
+
+def serve_questions(rank) -> None:
+    """The other end of interleaved_latency: time rank(question) for each question line."""
+    import sys
+
+    answers, sys.stdout = sys.stdout, sys.stderr  # whatever else prints stays off the answer lines
+    print("ready", file=answers, flush=True)
+    for line in sys.stdin:
+        started = time.perf_counter()
+        rank(json.loads(line))
+        print(json.dumps({"ms": (time.perf_counter() - started) * 1000}), file=answers, flush=True)

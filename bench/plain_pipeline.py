@@ -9,8 +9,10 @@ no sentence vectors, no follow-ups, no abstention, no triage.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import bm25s
 import faiss
@@ -52,6 +54,18 @@ class PlainPipeline:
         self.index.add(np.asarray(vectors, dtype=np.float32))
         self.bm25 = bm25s.BM25()
         self.bm25.index(bm25s.tokenize(texts, stopwords="en", stemmer=self.stemmer, show_progress=False), show_progress=False)
+
+    def save(self, folder: Path) -> None:
+        """Write the built index, so another process can serve it without encoding again."""
+        folder.mkdir(parents=True, exist_ok=True)
+        faiss.write_index(self.index, str(folder / "answers.faiss"))
+        self.bm25.save(str(folder / "bm25"), show_progress=False)
+        (folder / "ids.json").write_text(json.dumps(self.ids))
+
+    def load(self, folder: Path) -> None:
+        self.index = faiss.read_index(str(folder / "answers.faiss"))
+        self.bm25 = bm25s.BM25.load(str(folder / "bm25"), show_progress=False)
+        self.ids = json.loads((folder / "ids.json").read_text())
 
     def search(self, question: str, k: int = 10) -> PlainResult:
         vector = self.model.encode([question], normalize_embeddings=True, convert_to_numpy=True)
