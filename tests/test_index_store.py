@@ -35,7 +35,7 @@ def test_built_index_loads_with_the_counts_of_the_corpus(fake_settings, fake_emb
     assert manifest["counts"]["threads"] == 3 and manifest["counts"]["answers"] == 26
     assert len(index.answers) == 26
     assert manifest["model"]["weights_sha256"] == fake_embedder.weights_sha256
-    assert manifest["vector_index"]["type"] == "flat-sq8"
+    assert manifest["vector_index"]["type"] == "flat-sq8-uniform"
     for p in range(len(index.passage_rows)):
         chunk = index.chunk(p)
         assert chunk.text and chunk.text in index.answers[int(index.passage_rows[p, 0])].text
