@@ -50,10 +50,6 @@ from .terms import content_terms
 FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 LOCK = ".lock"
-# How sentence vectors were made, as the manifest says it (Settings.sentence_vectors -> words).
-SENTENCES_POOLED = "pooled from passages"
-SENTENCES_ALONE = "encoded alone"
-SENTENCE_VECTORS = {"alone": SENTENCES_ALONE, "pooled": SENTENCES_POOLED}
 FILES = ("threads.jsonl", "passages.npy", "sentences.npy", "passages.faiss", "sentences.faiss", "questions.faiss")
 BM25_DIRS = ("passages.bm25", "questions.bm25")
 
@@ -138,78 +134,32 @@ class IndexContent:
     sentence_rows: np.ndarray  # (m, 3) int64
     sentence_vectors: np.ndarray  # (m, dim)
     question_vectors: np.ndarray  # (threads, dim)
-    sentences_pooled: bool = False  # sentence vectors pooled from their passages' encodings (embed_corpus)
 
 
-def embed_corpus(
-    threads: list[Thread], embedder: Embedder, *, pool_sentences: bool = False, batch_size: int = 8, progress: bool = False
-) -> IndexContent:
-    """Chunk every answer and embed passages, sentences and questions.
-
-    pool_sentences, with an encoder that can (encode_with_spans: the int8 one): each
-    sentence's vector is pooled from the encoding of the first passage that holds it
-    whole, so sentences cost no encoder run of their own (~a third of the tokens a MEDIQA
-    ingest encodes; README "Performance"); otherwise each sentence is encoded alone."""
+def embed_corpus(threads: list[Thread], embedder: Embedder, *, batch_size: int = 8, progress: bool = False) -> IndexContent:
+    """Chunk every answer and embed passages, sentences and questions."""
     rows, dense_texts, passage_terms, sentence_rows, sentence_texts = [], [], [], [], []
-    held: list[list[int]] = []  # per passage: the sentences whose vectors its encoding gives
-    for number, (thread, answer) in enumerate((t, a) for t in threads for a in t.answers):
-        sentences = sentence_spans(answer.text)
-        first_sentence = len(sentence_rows)
-        sentence_rows += [(number, start, end) for start, end in sentences]
-        sentence_texts += [answer.text[start:end] for start, end in sentences]
-        chunks = chunk_answer(answer)
-        for chunk, mine in zip(chunks, first_holders(sentences, chunks)):
-            rows.append((number, chunk.start, chunk.end))
-            dense_texts.append(passage_context_text(thread, answer, chunk.text))
-            passage_terms.append(content_terms(f"{answer.headline or ''}\n{chunk.text}"))
-            held.append([first_sentence + k for k in mine])
+    number = 0
+    for thread in threads:
+        for answer in thread.answers:
+            for chunk in chunk_answer(answer):
+                rows.append((number, chunk.start, chunk.end))
+                dense_texts.append(passage_context_text(thread, answer, chunk.text))
+                passage_terms.append(content_terms(f"{answer.headline or ''}\n{chunk.text}"))
+            for start, end in sentence_spans(answer.text):
+                sentence_rows.append((number, start, end))
+                sentence_texts.append(answer.text[start:end])
+            number += 1
     encode = lambda texts: encode_unique(embedder, texts, batch_size=batch_size, progress=progress)  # noqa: E731
-    pooled = pool_sentences and hasattr(embedder, "encode_with_spans")
-    if pooled:
-        spans = [
-            [_span_in_passage(text, rows[p], sentence_rows[k]) for k in held[p]] for p, text in enumerate(dense_texts)
-        ]
-        passage_vectors, span_vectors = embedder.encode_with_spans(dense_texts, spans, batch_size=batch_size, progress=progress)
-        sentence_vectors = np.full((len(sentence_rows), embedder.dimension), np.nan, dtype=np.float32)
-        for p, sentences in enumerate(held):
-            if sentences:
-                sentence_vectors[sentences] = span_vectors[p]
-        alone = np.flatnonzero(~np.isfinite(sentence_vectors).all(axis=1))  # cut off by the model's window
-        if len(alone):
-            sentence_vectors[alone] = encode([sentence_texts[k] for k in alone])
-    else:
-        passage_vectors, sentence_vectors = encode(dense_texts), encode(sentence_texts)
     return IndexContent(
-        sentences_pooled=pooled,
         threads=threads,
         passage_rows=np.asarray(rows, dtype=np.int64).reshape(-1, 3),
-        passage_vectors=passage_vectors,
+        passage_vectors=encode(dense_texts),
         passage_terms=passage_terms,
         sentence_rows=np.asarray(sentence_rows, dtype=np.int64).reshape(-1, 3),
-        sentence_vectors=sentence_vectors,
+        sentence_vectors=encode(sentence_texts),
         question_vectors=encode([question_text(t) for t in threads]),
     )
-
-
-def first_holders(sentences: list[tuple[int, int]], chunks: list[Chunk]) -> list[list[int]]:
-    """For each passage of an answer, the numbers of the sentences it is the first to hold
-    whole (passages overlap by a sentence, which the earlier one gives its vector)."""
-    out, k = [], 0
-    for chunk in chunks:
-        mine = []
-        while k < len(sentences) and sentences[k][1] <= chunk.end:
-            if sentences[k][0] >= chunk.start:
-                mine.append(k)
-            k += 1
-        out.append(mine)
-    return out
-
-
-def _span_in_passage(passage_text: str, passage_row: tuple[int, int, int], sentence_row: tuple[int, int, int]) -> tuple[int, int]:
-    """A sentence's characters within its passage's embedded text (topic lines, then the passage)."""
-    chunk_start, chunk_end = int(passage_row[1]), int(passage_row[2])
-    offset = len(passage_text) - (chunk_end - chunk_start)
-    return offset + int(sentence_row[1]) - chunk_start, offset + int(sentence_row[2]) - chunk_start
 
 
 def encode_unique(embedder: Embedder, texts: list[str], **kwargs) -> np.ndarray:
@@ -229,7 +179,6 @@ def build_index(
     *,
     corpus_fingerprint: str,
     sources: list[str],
-    pool_sentences: bool = False,
     batch_size: int = 8,
     progress: bool = False,
 ) -> dict:
@@ -238,7 +187,7 @@ def build_index(
     if not any(a.text for t in threads for a in t.answers):
         raise IndexIntegrityError(str(folder), "missing", "the corpus holds no answer text to index")
     with writer_lock(folder):
-        content = embed_corpus(threads, embedder, pool_sentences=pool_sentences, batch_size=batch_size, progress=progress)
+        content = embed_corpus(threads, embedder, batch_size=batch_size, progress=progress)
         return write_index(folder, content, embedder, corpus_fingerprint=corpus_fingerprint, sources=sources)
 
 
@@ -302,7 +251,6 @@ def write_index(folder: Path, content: IndexContent, embedder: Embedder, *, corp
             "sentences": len(content.sentence_rows),
         },
         "chunking": {"max_chars": PASSAGE_MAX_CHARS, "overlap_sentences": PASSAGE_OVERLAP_SENTENCES},
-        "sentence_vectors": SENTENCES_POOLED if content.sentences_pooled else SENTENCES_ALONE,
         "vector_index": vector_index.describe(p_index),
         "build": build,
         "files": _file_hashes(tmp),
@@ -322,99 +270,46 @@ def write_index(folder: Path, content: IndexContent, embedder: Embedder, *, corp
     return manifest
 
 
-@dataclass
-class KnownVectors:
-    """Vectors of an earlier build, for reuse: by text (passages, sentences encoded alone,
-    questions), and the sentence vectors pooled from a passage, by (passage text, start, end)."""
-
-    texts: dict[str, np.ndarray]
-    spans: dict[tuple[str, int, int], np.ndarray]
-
-    def __bool__(self) -> bool:
-        return bool(self.texts)
-
-
 class ReusingEmbedder:
     """An embedder that takes vectors of texts it has seen from an earlier build of the
     same model and encodes only the rest: adding pages re-encodes only the new text."""
 
-    def __init__(self, embedder: Embedder, known: KnownVectors):
+    def __init__(self, embedder: Embedder, known: dict[str, np.ndarray]):
         self._embedder = embedder
         self._known = known
         self.name, self.weights_sha256, self.dimension = embedder.name, embedder.weights_sha256, embedder.dimension
         self.precision = getattr(embedder, "precision", None)
         self.reused = 0
-        if hasattr(embedder, "encode_with_spans"):
-            self.encode_with_spans = self._encode_with_spans
 
     def encode(self, texts: list[str], **kwargs) -> np.ndarray:
-        missing = [t for t in texts if t not in self._known.texts]
+        missing = [t for t in texts if t not in self._known]
         fresh = dict(zip(missing, self._embedder.encode(missing, **kwargs))) if missing else {}
         self.reused += len(texts) - len(missing)
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         for i, text in enumerate(texts):
-            out[i] = fresh[text] if text in fresh else self._known.texts[text]
+            out[i] = fresh[text] if text in fresh else self._known[text]
         return out
 
-    def _encode_with_spans(self, texts: list[str], spans: list[list[tuple[int, int]]], **kwargs):
-        """A passage is reused when it and every span asked of it were in the earlier build."""
-        known = self._known
 
-        def reusable(i: int) -> bool:
-            return texts[i] in known.texts and all((texts[i], *span) in known.spans for span in spans[i])
-
-        missing = [i for i in range(len(texts)) if not reusable(i)]
-        fresh_vectors, fresh_spans = (
-            self._embedder.encode_with_spans([texts[i] for i in missing], [spans[i] for i in missing], **kwargs)
-            if missing else (None, [])
-        )
-        fresh = {i: j for j, i in enumerate(missing)}
-        self.reused += len(texts) - len(missing)
-        out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        out_spans = []
-        for i, text in enumerate(texts):
-            if i in fresh:
-                out[i] = fresh_vectors[fresh[i]]
-                out_spans.append(fresh_spans[fresh[i]])
-            else:
-                out[i] = known.texts[text]
-                mine = [known.spans[(text, *span)] for span in spans[i]]
-                out_spans.append(np.asarray(mine, dtype=np.float32).reshape(len(mine), self.dimension))
-        return out, out_spans
-
-
-def reusable_vectors(folder: Path, embedder: Embedder) -> KnownVectors:
-    """The vectors of every passage, sentence and question of an intact index built by the
+def reusable_vectors(folder: Path, embedder: Embedder) -> dict[str, np.ndarray]:
+    """Text -> vector for every passage, sentence and question of an intact index built by the
     same model (whatever corpus it was built from); empty when there is none."""
-    known = KnownVectors({}, {})
     try:
         index = load_index(folder, embedder)
     except IndexIntegrityError:
-        return known
-    pooled = index.manifest.get("sentence_vectors") == SENTENCES_POOLED
+        return {}
+    known: dict[str, np.ndarray] = {}
     passage_vectors = vector_index.vectors_of(index.passage_vectors, np.arange(index.passage_vectors.ntotal))
+    for (a, start, end), vector in zip(index.passage_rows, passage_vectors):
+        answer = index.answers[int(a)]
+        thread = index.threads[int(index.answer_thread[int(a)])]
+        known[passage_context_text(thread, answer, answer.text[start:end])] = vector
     sentence_vectors = vector_index.vectors_of(index.sentence_vectors, np.arange(index.sentence_vectors.ntotal))
-    first_p, first_s = index.answer_first_passage, index.answer_first_sentence
-    for a, answer in enumerate(index.answers):
-        thread = index.threads[int(index.answer_thread[a])]
-        passages = index.passage_rows[first_p[a] : first_p[a + 1]]
-        texts = [passage_context_text(thread, answer, answer.text[start:end]) for _, start, end in passages]
-        for text, vector in zip(texts, passage_vectors[first_p[a] : first_p[a + 1]]):
-            known.texts[text] = vector
-        sentences = index.sentence_rows[first_s[a] : first_s[a + 1]]
-        if not pooled:
-            for (_, start, end), vector in zip(sentences, sentence_vectors[first_s[a] : first_s[a + 1]]):
-                known.texts.setdefault(answer.text[start:end], vector)
-            continue
-        chunks = [Chunk(answer.id, int(start), int(end), "") for _, start, end in passages]
-        spans = [(int(start), int(end)) for _, start, end in sentences]
-        for p, mine in enumerate(first_holders(spans, chunks)):
-            for k in mine:
-                span = _span_in_passage(texts[p], passages[p], sentences[k])
-                known.spans[(texts[p], *span)] = sentence_vectors[first_s[a] + k]
+    for (a, start, end), vector in zip(index.sentence_rows, sentence_vectors):
+        known.setdefault(index.answers[int(a)].text[start:end], vector)
     question_vectors = vector_index.vectors_of(index.question_vectors, np.arange(len(index.threads)))
     for thread, vector in zip(index.threads, question_vectors):
-        known.texts[question_text(thread)] = vector
+        known[question_text(thread)] = vector
     return known
 
 
@@ -472,16 +367,10 @@ def _is_count(value) -> bool:
 
 
 def check_manifest(
-    folder: Path,
-    manifest: dict,
-    embedder: Embedder,
-    corpus_fingerprint: str | None,
-    sources: list[str] | None = None,
-    sentence_vectors: str | None = None,
+    folder: Path, manifest: dict, embedder: Embedder, corpus_fingerprint: str | None, sources: list[str] | None = None
 ) -> None:
     """Raise IndexIntegrityError unless the manifest matches this code, model and corpus
-    (its fingerprint, and the resolved paths it was read from, when given), and the way
-    of making sentence vectors asked for (Settings.sentence_vectors, when given)."""
+    (its fingerprint, and the resolved paths it was read from, when given)."""
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexIntegrityError(
             str(folder), "stale", f"index format {manifest.get('format_version')}, this version reads {FORMAT_VERSION}"
@@ -499,25 +388,15 @@ def check_manifest(
         )
     if corpus_fingerprint is not None and manifest["corpus"]["fingerprint"] != corpus_fingerprint:
         raise IndexIntegrityError(str(folder), "stale", "the corpus has changed since the index was built")
-    built = manifest.get("sentence_vectors", SENTENCES_ALONE)
-    if sentence_vectors is not None and built != SENTENCE_VECTORS[sentence_vectors]:
-        raise IndexIntegrityError(
-            str(folder), "stale",
-            f"its sentence vectors were {built}; ASSISTANT_SENTENCE_VECTORS={sentence_vectors} asks for {SENTENCE_VECTORS[sentence_vectors]}",
-        )
 
 
 def load_index(
-    folder: Path,
-    embedder: Embedder,
-    corpus_fingerprint: str | None = None,
-    sources: list[str] | None = None,
-    sentence_vectors: str | None = None,
+    folder: Path, embedder: Embedder, corpus_fingerprint: str | None = None, sources: list[str] | None = None
 ) -> CorpusIndex:
-    """Load an index after checking the manifest (against the corpus and settings, when
-    given) and every file's size and SHA-256."""
+    """Load an index after checking the manifest (against the corpus, when given) and
+    every file's size and SHA-256."""
     manifest = read_manifest(folder)
-    check_manifest(folder, manifest, embedder, corpus_fingerprint, sources, sentence_vectors)
+    check_manifest(folder, manifest, embedder, corpus_fingerprint, sources)
     build = folder / manifest["build"]
     expected = manifest["files"]
     for name in [*FILES, *BM25_DIRS]:

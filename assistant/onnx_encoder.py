@@ -2,8 +2,7 @@
 times faster on a CPU for the one-message batches a chat sends.
 
 The ONNX file is made on this machine from the bundled PyTorch weights (nothing is
-downloaded): the model with its mean pooling and normalisation (and its token states, from
-which encode_with_spans pools the vectors of parts of a text) exported once, its
+downloaded): the model with its mean pooling and normalisation exported once, its
 matrix multiplications quantized to int8 per output channel (dynamic quantization; the
 embedding table and layer norms stay float). Its vectors are within cosine 0.99 of the
 fp32 model's (README "Performance"). Dynamic quantization scales activations per batch,
@@ -36,7 +35,7 @@ TOKENIZE_SLICE = 512  # texts tokenized at a time, so a whole corpus is never he
 # better encoded apart from its short triage clauses.
 MAX_PADDING_FACTOR = 1.3
 MAX_PADDING_TOKENS = 16
-RECIPE = "mean-pool+l2 and token states, opset 17, int8 per-channel MatMul (dynamic)"  # changes here make a new file
+RECIPE = "mean-pool+l2, opset 17, int8 per-channel MatMul (dynamic)"  # changes here make a new file
 
 
 def cache_dir() -> Path:
@@ -77,30 +76,17 @@ class OnnxInt8Embedder:
         self._tokenizer_lock = threading.Lock()  # a fast tokenizer refuses concurrent calls
 
     def encode(self, texts: list[str], *, batch_size: int = 8, progress: bool = False) -> np.ndarray:
-        return self._encode(texts, None, batch_size, progress)[0]
-
-    def encode_with_spans(
-        self, texts: list[str], spans: list[list[tuple[int, int]]], *, batch_size: int = 8, progress: bool = False
-    ) -> tuple[np.ndarray, list[np.ndarray]]:
-        """Each text's vector (as encode gives it), and for each text one vector per
-        character span (start, end) of it: the mean of the token states inside the span,
-        from the text's own encoding, so a span is read in its context ("late chunking");
-        unit length. A span the model's window cuts off entirely gets a row of NaN."""
-        return self._encode(texts, spans, batch_size, progress)
-
-    def _encode(self, texts, spans, batch_size: int, progress: bool) -> tuple[np.ndarray, list[np.ndarray]]:
         if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32), []
+            return np.zeros((0, self.dimension), dtype=np.float32)
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        span_out: list[np.ndarray] = [None] * len(texts) if spans is not None else []
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         slices = range(0, len(order), TOKENIZE_SLICE)
         parts = [order[at : at + TOKENIZE_SLICE] for at in slices]
         if len(parts) > 1 and self._pool is not None:
             # Many texts (an ingest): slices side by side, each slice's batches in turn.
-            done = self._pool.map(lambda rows: self._encode_slice(texts, spans, rows, batch_size, out, span_out, False), parts)
+            done = self._pool.map(lambda rows: self._encode_slice(texts, rows, batch_size, out, False), parts)
         else:
-            done = (self._encode_slice(texts, spans, rows, batch_size, out, span_out, True) for rows in parts)
+            done = (self._encode_slice(texts, rows, batch_size, out, True) for rows in parts)
         if progress:
             from tqdm import tqdm
 
@@ -108,31 +94,23 @@ class OnnxInt8Embedder:
         for _ in done:
             pass
         out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
-        return out, span_out
+        return out
 
-    def _encode_slice(self, texts, spans, rows: list[int], batch_size: int, out, span_out, side_by_side: bool) -> None:
-        """Encode texts[rows] into out[rows] (and their spans into span_out[rows]);
-        side_by_side: its batches run at once (a long message and its short clauses)
-        rather than in turn."""
+    def _encode_slice(self, texts: list[str], rows: list[int], batch_size: int, out: np.ndarray, side_by_side: bool) -> None:
+        """Encode texts[rows] into out[rows]; side_by_side: its batches run at once (a long
+        message and its short clauses) rather than in turn."""
         with self._tokenizer_lock:
             features = self._tokenizer(
-                [texts[i] for i in rows], padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="np",
-                return_offsets_mapping=spans is not None,
+                [texts[i] for i in rows], padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="np"
             )
         input_ids = features["input_ids"].astype(np.int64, copy=False)
         mask = features["attention_mask"].astype(np.int64, copy=False)
         lengths = mask.sum(axis=1).tolist()
-        outputs = ["embedding"] if spans is None else ["embedding", "tokens"]
 
         def run(batch: list[int]) -> None:
             width = max(lengths[j] for j in batch)
             feed = {"input_ids": input_ids[batch, :width], "attention_mask": mask[batch, :width]}
-            result = self._session.run(outputs, feed)
-            out[[rows[j] for j in batch]] = result[0]  # rows no other batch writes
-            if spans is not None:
-                for k, j in enumerate(batch):
-                    offsets = features["offset_mapping"][j, : lengths[j]]
-                    span_out[rows[j]] = _pooled_spans(result[1][k, : lengths[j]], offsets, spans[rows[j]])
+            out[[rows[j] for j in batch]] = self._session.run(None, feed)[0]  # rows no other batch writes
 
         batches = _batches(lengths, batch_size)
         if len(batches) == 1 or self._pool is None or not side_by_side:
@@ -143,18 +121,6 @@ class OnnxInt8Embedder:
             # after its clauses (its longest MEDIQA message: 45 -> 32 ms).
             batches.sort(key=lambda batch: -len(batch) * max(lengths[j] for j in batch))
             list(self._pool.map(run, batches))
-
-
-def _pooled_spans(states: np.ndarray, offsets: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
-    """Unit mean of the token states whose characters lie inside each span (special
-    tokens, at offset (0, 0), never do); NaN for a span no token lies in."""
-    pooled = np.full((len(spans), states.shape[1]), np.nan, dtype=np.float32)
-    for i, (start, end) in enumerate(spans):
-        inside = (offsets[:, 0] >= start) & (offsets[:, 1] <= end) & (offsets[:, 1] > offsets[:, 0])
-        if inside.any():
-            v = states[inside].mean(axis=0)
-            pooled[i] = v / max(float(np.linalg.norm(v)), 1e-12)
-    return pooled
 
 
 def _batches(lengths: list[int], batch_size: int) -> list[list[int]]:
@@ -227,7 +193,7 @@ def _export(model_dir: Path, path: Path) -> None:
             hidden = self.model(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, dim=1), hidden
+            return torch.nn.functional.normalize(pooled, dim=1)
 
     tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
     model = AutoModel.from_pretrained(str(model_dir), local_files_only=True).eval()
@@ -238,13 +204,8 @@ def _export(model_dir: Path, path: Path) -> None:
             (sample["input_ids"], sample["attention_mask"]),
             str(path),
             input_names=["input_ids", "attention_mask"],
-            output_names=["embedding", "tokens"],
-            dynamic_axes={
-                "input_ids": {0: "batch", 1: "tokens"},
-                "attention_mask": {0: "batch", 1: "tokens"},
-                "embedding": {0: "batch"},
-                "tokens": {0: "batch", 1: "tokens"},
-            },
+            output_names=["embedding"],
+            dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"}, "embedding": {0: "batch"}},
             opset_version=17,
             dynamo=False,
         )

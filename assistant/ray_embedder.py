@@ -38,23 +38,10 @@ class _Encoder:
     def __call__(self, batch: dict) -> dict:
         rows = np.concatenate([np.asarray(r, dtype=np.int64) for r in batch["rows"]])
         texts = [str(t) for part in batch["texts"] for t in part]
-        if "spans" not in batch:
-            return {"row": rows, "span": np.full(len(rows), -1, np.int64), "vector": self.encode_texts(texts)}
-        spans = [[(int(s), int(e)) for s, e in mine] for part in batch["spans"] for mine in part]
-        vectors, pooled = self.encode_texts_with_spans(texts, spans)
-        # One output row per text (span -1) and per span of it, so every column is flat.
-        counts = [len(mine) for mine in spans]
-        return {
-            "row": np.concatenate([rows, np.repeat(rows, counts)]),
-            "span": np.concatenate([np.full(len(rows), -1, np.int64), np.concatenate([np.arange(n) for n in counts] or [[]]).astype(np.int64)]),
-            "vector": np.concatenate([vectors, *pooled]) if pooled else vectors,
-        }
+        return {"row": rows, "vector": self.encode_texts(texts)}
 
     def encode_texts(self, texts: list[str]) -> np.ndarray:
         return self.embedder.encode(texts, batch_size=self.batch_size)
-
-    def encode_texts_with_spans(self, texts: list[str], spans: list[list[tuple[int, int]]]):
-        return self.embedder.encode_with_spans(texts, spans, batch_size=self.batch_size)
 
 
 class RayEmbedder:
@@ -86,26 +73,14 @@ class RayEmbedder:
         self.encoder_class = _Encoder  # what each actor runs (a test puts a failing one here)
 
     def encode(self, texts: list[str], *, batch_size: int = 8, progress: bool = False) -> np.ndarray:
-        return self._encode(texts, None, batch_size)[0]
-
-    def encode_with_spans(self, texts: list[str], spans: list[list[tuple[int, int]]], *, batch_size: int = 8, progress: bool = False):
-        """As the local int8 encoder's encode_with_spans (index_store.embed_corpus)."""
-        return self._encode(texts, spans, batch_size)
-
-    def _encode(self, texts: list[str], spans, batch_size: int) -> tuple[np.ndarray, list[np.ndarray]]:
         import ray
 
         if not texts:
-            return np.zeros((0, self.dimension), np.float32), []
+            return np.zeros((0, self.dimension), np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # as the local encoder orders them
         slices = [order[at : at + TOKENIZE_SLICE] for at in range(0, len(order), TOKENIZE_SLICE)]
-        items = [{"rows": rows, "texts": [texts[i] for i in rows]} for rows in slices]
-        if spans is not None:
-            for item in items:
-                item["spans"] = [[list(span) for span in spans[i]] for i in item["rows"]]
-        pooled = [np.full((len(mine), self.dimension), np.nan, np.float32) for mine in spans] if spans is not None else []
         try:
-            dataset = ray.data.from_items(items)
+            dataset = ray.data.from_items([{"rows": rows, "texts": [texts[i] for i in rows]} for rows in slices])
             encoded = dataset.map_batches(
                 self.encoder_class,
                 fn_constructor_kwargs={"precision": self.precision, "batch_size": batch_size},
@@ -119,16 +94,13 @@ class RayEmbedder:
             out = np.zeros((len(texts), self.dimension), np.float32)
             seen = 0
             for batch in encoded.iter_batches(batch_size=None, batch_format="numpy"):
-                whole = batch["span"] < 0
-                out[batch["row"][whole]] = batch["vector"][whole]
-                seen += int(whole.sum())
-                for row, span, vector in zip(batch["row"][~whole], batch["span"][~whole], batch["vector"][~whole]):
-                    pooled[row][span] = vector
+                out[batch["row"]] = batch["vector"]
+                seen += len(batch["row"])
         except Exception as exc:
             raise RayIngestError(f"the Ray cluster failed while encoding: {first_line(exc)}") from None
         if seen != len(texts):
             raise RayIngestError(f"the Ray cluster returned {seen} vectors for {len(texts)} texts")
-        return out, pooled
+        return out
 
 
 def _check_reachable(address: str | None) -> None:

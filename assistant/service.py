@@ -58,7 +58,7 @@ def ingest(
     result, fingerprint = _read(paths, settings, log)
     if not force:
         try:
-            index = load_index(index_dir, embedder, fingerprint, resolved_sources(paths), settings.sentence_vectors)
+            index = load_index(index_dir, embedder, fingerprint, resolved_sources(paths))
             counts = index.manifest["counts"]
             return IngestSummary(index_dir, counts["threads"], counts["answers"], counts["passages"], result.problems, False)
         except IndexIntegrityError:
@@ -88,7 +88,7 @@ def _rebuild(
     """Build the index from a read corpus, reusing the previous index's vectors if asked."""
     answers = sum(len(t.answers) for t in result.threads)
     log(f"Indexing {len(result.threads)} threads, {answers} answers into {index_dir} ...")
-    known = reusable_vectors(index_dir, embedder) if reuse else None
+    known = reusable_vectors(index_dir, embedder) if reuse else {}
     encoder = ReusingEmbedder(embedder, known) if known else embedder
     manifest = build_index(
         index_dir,
@@ -96,7 +96,6 @@ def _rebuild(
         encoder,
         corpus_fingerprint=fingerprint,
         sources=resolved_sources(paths),
-        pool_sentences=settings.sentence_vectors == "pooled",
         batch_size=settings.batch_size,
         progress=True,
     )
@@ -130,14 +129,14 @@ def open_index(settings: Settings, embedder: Embedder, log: Log = log_to_stderr)
     files, _ = corpus_files(sources)
     fingerprint = corpus_fingerprint(files)
     try:
-        return load_index(folder, embedder, fingerprint, sources, settings.sentence_vectors)
+        return load_index(folder, embedder, fingerprint, sources)
     except IndexIntegrityError as exc:
         if not settings.rebuild:
             raise
         log(f"{exc}; rebuilding it from {', '.join(sources)}")
     # The index was just found unusable: rebuild without checking it again.
     _rebuild(*_read(sources, settings, log), sources, folder, embedder, settings, reuse=True, log=log)
-    return load_index(folder, embedder, fingerprint, sources, settings.sentence_vectors)
+    return load_index(folder, embedder, fingerprint, sources)
 
 
 def open_vectors(settings: Settings, index: CorpusIndex, log: Log = log_to_stderr) -> VectorStore:

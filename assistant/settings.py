@@ -21,10 +21,6 @@ class Settings:
     # Encoder arithmetic: "auto" (bf16 where the CPU has native bf16, else fp32), "fp32", "bf16".
     precision: str = "auto"
     batch_size: int = 8  # batch 8 beat 32 on these 2-core machines (DESIGN §8)
-    # Sentence vectors: "alone" (each sentence encoded by itself) or "pooled" from the encoding
-    # of the passage holding it (int8 only): ~40% less ingest, quote choice a little less
-    # sharp (README "Performance").
-    sentence_vectors: str = "alone"
     threads: int = 0  # torch compute threads; 0 keeps torch's default
     rebuild: bool = True  # rebuild a missing or stale default index instead of refusing
     # Check the index against corpus_paths (staleness); false serves an index as built, its
@@ -70,8 +66,6 @@ class Settings:
     def validate(self) -> None:
         if self.precision not in ("auto", "fp32", "bf16", "int8"):
             raise SettingsError(f"precision must be 'auto', 'fp32', 'bf16' or 'int8', not {self.precision!r}")
-        if self.sentence_vectors not in ("alone", "pooled"):
-            raise SettingsError(f"sentence_vectors must be 'alone' or 'pooled', not {self.sentence_vectors!r}")
         if self.top_k < 1 or self.top_k > 50:
             raise SettingsError(f"top_k must be between 1 and 50, not {self.top_k}")
         for name in ("batch_size", "queue_size", "concurrency", "max_message_chars", "max_turns", "max_request_bytes",

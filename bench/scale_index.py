@@ -20,7 +20,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from assistant.embedding import DIMENSION, MODEL_NAME, WEIGHTS_SHA256
-from assistant.index_store import SENTENCES_POOLED, IndexContent, load_index, read_manifest, write_index
+from assistant.index_store import IndexContent, load_index, read_manifest, write_index
 from assistant.models import Thread
 from assistant.terms import content_terms
 from assistant.vector_index import vectors_of
@@ -63,7 +63,6 @@ def scale(source: Path, copies: int, out: Path, seed: int = 7) -> dict:
         sentence_rows=np.concatenate(s_rows),
         sentence_vectors=np.concatenate(s_vecs),
         question_vectors=np.concatenate(q_vecs),
-        sentences_pooled=index.manifest.get("sentence_vectors") == SENTENCES_POOLED,
     )
     started = time.perf_counter()
     manifest = write_index(out, content, embedder, corpus_fingerprint="synthetic-scaled", sources=[])

@@ -32,26 +32,6 @@ class FakeEmbedder:
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
 
-    def encode_with_spans(self, texts, spans, *, batch_size=8, progress=False):
-        """As the int8 encoder: each text's vector and one per span of it (here the span's
-        own words, so rankings stay predictable)."""
-        parts = [self.encode([text[s:e] for s, e in mine]) for text, mine in zip(texts, spans)]
-        return self.encode(texts), [p.reshape(len(m), FAKE_DIM) for p, m in zip(parts, spans)]
-
-
-class SentencesAloneEmbedder:
-    """An encoder without encode_with_spans (PyTorch's): every sentence is encoded alone."""
-
-    name, weights_sha256, dimension = FakeEmbedder.name, FakeEmbedder.weights_sha256, FAKE_DIM
-
-    def __init__(self):
-        self._fake = FakeEmbedder()
-        self.texts: list[str] = []
-
-    def encode(self, texts, **kwargs):
-        self.texts += list(texts)
-        return self._fake.encode(texts, **kwargs)
-
 
 class OtherModelEmbedder(FakeEmbedder):
     weights_sha256 = "1" * 64

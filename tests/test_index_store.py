@@ -161,11 +161,8 @@ def test_concurrent_readers_see_the_same_index(fake_settings, fake_embedder):
     assert os.path.exists(fake_settings.index_dir / MANIFEST)
 
 
-@pytest.mark.parametrize("mode", ["alone", "pooled"])
-def test_updating_the_corpus_encodes_only_the_new_text(fake_settings, mode):
+def test_updating_the_corpus_encodes_only_the_new_text(fake_settings):
     from .fakes import FakeEmbedder
-
-    fake_settings = fake_settings.with_(sentence_vectors=mode)
 
     class CountingEmbedder(FakeEmbedder):
         def __init__(self):
@@ -326,74 +323,3 @@ def test_an_unreachable_corpus_is_refused_unless_the_index_is_served_as_built(tm
     with pytest.raises(CorpusUnreachableError, match="ASSISTANT_CORPUS_PATHS"):
         open_index(settings, fake_embedder, log=lambda m: None)
     assert len(open_index(settings.with_(check_corpus=False), fake_embedder, log=lambda m: None).threads) == 3
-
-
-def test_each_sentence_vector_is_pooled_from_its_own_words_in_a_passage(fake_settings, fake_embedder):
-    """The fake pools a span from its own words, so every stored sentence vector must be the
-    fake's vector of exactly that sentence: a span cut one character off, or from the
-    wrong passage, shows."""
-    fake_settings = fake_settings.with_(sentence_vectors="pooled")
-    manifest = build(fake_settings, fake_embedder)
-    assert manifest["sentence_vectors"] == "pooled from passages"
-    index = load_index(fake_settings.index_dir, fake_embedder, fingerprint(fake_settings))
-    texts = [index.answers[a].text[s:e] for a, s, e in index.sentence_rows]
-    stored = vectors_of(index.sentence_vectors, np.arange(len(texts)))
-    assert len(texts) > 100
-    assert np.abs(stored - FakeEmbedder().encode(texts)).max() <= 2 / 255
-
-
-@pytest.mark.parametrize("mode", ["alone", "pooled"])
-def test_an_encoder_without_spans_encodes_every_sentence_alone(fake_settings, mode):
-    """By default, and whatever the setting with an encoder that cannot pool (PyTorch's)."""
-    from .fakes import SentencesAloneEmbedder
-
-    embedder = SentencesAloneEmbedder()
-    manifest = build(fake_settings.with_(sentence_vectors=mode), embedder)
-    assert manifest["sentence_vectors"] == "encoded alone"
-    index = load_index(fake_settings.index_dir, embedder, fingerprint(fake_settings))
-    texts = [index.answers[a].text[s:e] for a, s, e in index.sentence_rows]
-    assert set(texts) <= set(embedder.texts)
-    assert np.abs(vectors_of(index.sentence_vectors, np.arange(len(texts))) - FakeEmbedder().encode(texts)).max() <= 2 / 255
-
-
-def test_a_sentence_the_models_window_cuts_off_is_encoded_alone(fake_settings):
-    class ShortWindow(FakeEmbedder):
-        """Spans starting past 60 characters get no pooled vector, as past 256 tokens."""
-
-        def __init__(self):
-            super().__init__()
-            self.alone = []
-
-        def encode(self, texts, **kwargs):
-            self.alone += list(texts)
-            return super().encode(texts, **kwargs)
-
-        def encode_with_spans(self, texts, spans, **kwargs):
-            vectors, pooled = super().encode_with_spans(texts, spans, **kwargs)
-            for p, mine in zip(pooled, spans):
-                p[[s >= 60 for s, _ in mine]] = np.nan
-            self.alone.clear()
-            return vectors, pooled
-
-    embedder = ShortWindow()
-    fake_settings = fake_settings.with_(sentence_vectors="pooled")
-    build(fake_settings, embedder)
-    index = load_index(fake_settings.index_dir, embedder, fingerprint(fake_settings))
-    texts = [index.answers[a].text[s:e] for a, s, e in index.sentence_rows]
-    stored = vectors_of(index.sentence_vectors, np.arange(len(texts)))
-    assert np.isfinite(stored).all()
-    assert np.abs(stored - FakeEmbedder().encode(texts)).max() <= 2 / 255
-    assert 0 < len([t for t in embedder.alone if t in set(texts)]) < len(texts)
-
-
-def test_changing_how_sentence_vectors_are_made_rebuilds_the_index_and_says_why(fake_settings, fake_embedder):
-    build(fake_settings, fake_embedder)
-    pooled = fake_settings.with_(sentence_vectors="pooled")
-    messages = []
-    index = open_index(pooled, fake_embedder, log=messages.append)
-    assert index.manifest["sentence_vectors"] == "pooled from passages"
-    assert any("sentence vectors were encoded alone" in m and "rebuilding" in m for m in messages)
-    summary = ingest(pooled.corpus_paths, pooled.index_dir, fake_embedder, pooled, log=lambda m: None)
-    assert not summary.rebuilt  # now current
-    summary = ingest(fake_settings.corpus_paths, fake_settings.index_dir, fake_embedder, fake_settings, log=lambda m: None)
-    assert summary.rebuilt and read_manifest(fake_settings.index_dir)["sentence_vectors"] == "encoded alone"

@@ -71,27 +71,3 @@ def test_concurrent_requests_get_the_vectors_they_would_get_alone(cache):
     with ThreadPoolExecutor(4) as pool:
         got = list(pool.map(encoder.encode, requests))
     assert all(np.array_equal(a, b) for a, b in zip(expected, got))
-
-
-def test_span_vectors_read_each_sentence_in_its_passage(cache):
-    """Sentence vectors pooled from a passage's encoding: the passage's own vector is what
-    encode gives, and each span's vector is nearest its own sentence, not its neighbour's."""
-    encoder = OnnxInt8Embedder(threads=1, cache=cache)
-    first, second = "Botox usually wears off within three months.", "Your car needs new brake pads before winter."
-    passage = f"Lip paralysis after Botox\n{first} {second}"
-    start = passage.index(first)
-    spans = [(start, start + len(first)), (passage.index(second), len(passage))]
-    vectors, [pooled] = encoder.encode_with_spans([passage], [spans])
-    assert np.abs(vectors - encoder.encode([passage])).max() < 1e-6
-    assert pooled.shape == (2, 384) and np.allclose(np.linalg.norm(pooled, axis=1), 1, atol=1e-5)
-    alone = encoder.encode([first, second])
-    similarity = pooled @ alone.T
-    assert similarity[0, 0] > similarity[0, 1] and similarity[1, 1] > similarity[1, 0]
-    assert similarity[0, 0] > 0.6 and similarity[1, 1] > 0.6
-
-
-def test_a_span_past_the_models_window_has_no_vector(cache):
-    encoder = OnnxInt8Embedder(threads=1, cache=cache)
-    text = "word " * 400 + "The last sentence."
-    _, [pooled] = encoder.encode_with_spans([text], [[(0, 4), (len(text) - 18, len(text))]])
-    assert np.isfinite(pooled[0]).all() and np.isnan(pooled[1]).all()
