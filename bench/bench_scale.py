@@ -190,7 +190,8 @@ def main() -> None:
             system: [sys.executable, "-m", "bench.bench_scale", "--time", system, "--sizes", str(size), "--threads", str(args.threads)]
             for system in ("project", "plain")
         }
-        for system, times in interleaved_latency(servers, questions).items():
+        times_by_system, _ = interleaved_latency(servers, questions)
+        for system, times in times_by_system.items():
             results[str(size)][system].update(p50_ms=percentile(times, 0.5), p95_ms=percentile(times, 0.95))
     rows = []
     for size, by in results.items():

@@ -9,25 +9,26 @@ Both systems start from the same real corpus of --source-size answers (bench_sca
 perturbed (cosine ~0.95 to the original, bench/scale_index.py) and BM25 built over the real
 text, so both search a corpus of copies x source-size answers with their real code:
 the project through its own write_index and a fresh process that loads the index as the
-chat does; the plain pipeline in a process of its own. Quality is not measured here (the
-copies' answers are not graded); bench_scale measures it on real corpora.
+chat does; the plain pipeline in a process of its own. Each answers every question once
+(its memory is measured then), and the two are then timed in turn, question by question
+(bench.common.interleaved_latency). Quality is not measured here (the copies' answers are
+not graded); bench_scale measures it on real corpora.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 import numpy as np
 
 from .bench_scale import MEDIQA, WORK, corpus_file
-from .common import print_table, rss_mib, serve_timed, worker_result, write_result
+from .common import interleaved_latency, percentile, print_table, rss_mib, serve_questions, served_memory, write_result
 
 K = 10
 
 
-def project_worker(source_size: int, copies: int, threads: int) -> dict:
+def project_worker(source_size: int, copies: int, threads: int) -> None:
     from assistant.embedding import create_embedder
     from assistant.graded_eval import read_graded_queries
     from assistant.service import Assistant
@@ -45,13 +46,14 @@ def project_worker(source_size: int, copies: int, threads: int) -> dict:
     before = rss_mib()
     assistant = Assistant(settings, embedder=embedder, log=lambda m: None)
     questions = [q.question for q in read_graded_queries(MEDIQA / "queries.json")]
-    return serve_timed(lambda q: [x.answer.id for x in assistant.reply([q], k=K).quotes], questions, before, size) | {
+    rank = lambda q: [x.answer.id for x in assistant.reply([q], k=K).quotes]  # noqa: E731
+    serve_questions(rank, served_memory(rank, questions, before, size) | {
         "vector_index": assistant.index.manifest["vector_index"]["type"],
         "precision": getattr(embedder, "precision", "?"),
-    }
+    })
 
 
-def plain_worker(source_size: int, copies: int, threads: int) -> dict:
+def plain_worker(source_size: int, copies: int, threads: int) -> None:
     import bm25s
     import faiss
 
@@ -78,7 +80,8 @@ def plain_worker(source_size: int, copies: int, threads: int) -> dict:
     plain.bm25.index(bm25s.tokenize(texts * copies, stopwords="en", stemmer=plain.stemmer, show_progress=False), show_progress=False)
     del vectors, copies_vectors, texts
     questions = [q.question for q in read_graded_queries(MEDIQA / "queries.json")]
-    return serve_timed(lambda q: plain.search(q, K).fused, questions, before, size) | {"vector_index": "flat (float32)", "precision": "fp32 (torch)"}
+    rank = lambda q: plain.search(q, K).fused  # noqa: E731
+    serve_questions(rank, served_memory(rank, questions, before, size) | {"vector_index": "flat (float32)", "precision": "fp32 (torch)"})
 
 
 def main() -> None:
@@ -89,16 +92,21 @@ def main() -> None:
     parser.add_argument("--worker", choices=["project", "plain"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        work = project_worker if args.worker == "project" else plain_worker
-        print(json.dumps(work(args.source_size, args.copies, args.threads)))
+        (project_worker if args.worker == "project" else plain_worker)(args.source_size, args.copies, args.threads)
         return
     if not (WORK / f"scale-{args.source_size}" / "project-index" / "manifest.json").exists():
         sys.exit(f"build the {args.source_size}-answer index first: python -m bench.bench_scale --sizes {args.source_size}")
-    results = {}
-    for system in ("project", "plain"):
-        worker = ["--worker", system, "--source-size", str(args.source_size), "--copies", str(args.copies),
-                  "--threads", str(args.threads)]
-        results[system] = worker_result("bench.bench_scale_replicated", worker, system)
+    from assistant.graded_eval import read_graded_queries
+
+    servers = {
+        system: [sys.executable, "-m", "bench.bench_scale_replicated", "--worker", system, "--source-size",
+                 str(args.source_size), "--copies", str(args.copies), "--threads", str(args.threads)]
+        for system in ("project", "plain")
+    }
+    questions = [q.question for q in read_graded_queries(MEDIQA / "queries.json")]
+    times, results = interleaved_latency(servers, questions)
+    for system, result in results.items():
+        result.update(p50_ms=percentile(times[system], 0.5), p95_ms=percentile(times[system], 0.95))
     project, plain = results["project"], results["plain"]
     rows = [{
         "answers": project["answers"],
@@ -111,7 +119,7 @@ def main() -> None:
         "peak RSS MiB project / plain": f"{project['peak_rss_mib']:.0f} / {plain['peak_rss_mib']:.0f}",
     }]
     print(f"{args.threads} compute threads; {args.copies} perturbed copies of the {args.source_size}-answer corpus; "
-          "the 277 MEDIQA questions, each answered once before timing")
+          "the 277 MEDIQA questions, each answered once before timing, then timed in turn")
     print_table("Project vs plain pipeline at scale (replicated corpus)", rows)
     write_result(f"scale-replicated-{project['answers']}", {"threads": args.threads, "results": results})
 

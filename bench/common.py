@@ -126,29 +126,31 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def serve_timed(rank, questions: list[str], before_mib: float, size: int) -> dict:
-    """Answer every question once (warm-up and what the index touches), then time each one;
-    memory is the resident growth since before_mib, per answer of a size-answer index."""
+def served_memory(rank, questions: list[str], before_mib: float, size: int) -> dict:
+    """Answer every question once (warm-up and what the index touches); memory is the
+    resident growth since before_mib, per answer of a size-answer index."""
     for q in questions:
         rank(q)
     index_mib = rss_mib() - before_mib
+    return {"answers": size, "index_rss_mib": index_mib, "kib_per_answer": index_mib * 1024 / size, "peak_rss_mib": peak_rss_mib()}
+
+
+def serve_timed(rank, questions: list[str], before_mib: float, size: int) -> dict:
+    """served_memory, then each question timed (this system alone)."""
+    memory = served_memory(rank, questions, before_mib, size)
     times = []
     for q in questions:
         started = time.perf_counter()
         rank(q)
         times.append((time.perf_counter() - started) * 1000)
-    return {
-        "answers": size,
-        "index_rss_mib": index_mib,
-        "kib_per_answer": index_mib * 1024 / size,
-        "p50_ms": percentile(times, 0.5),
-        "p95_ms": percentile(times, 0.95),
-        "peak_rss_mib": peak_rss_mib(),
-    }
+    return memory | {"p50_ms": percentile(times, 0.5), "p95_ms": percentile(times, 0.95)}
 
 
-def interleaved_latency(servers: dict[str, list[str]], questions: list[str], warm_up: int = 20) -> dict[str, list[float]]:
-    """Milliseconds per question for each system, timed question by question in turn.
+def interleaved_latency(
+    servers: dict[str, list[str]], questions: list[str], warm_up: int = 20
+) -> tuple[dict[str, list[float]], dict[str, dict]]:
+    """Milliseconds per question for each system, timed question by question in turn, and
+    what each server said when it was ready (serve_questions's `loaded`).
 
     servers: name -> the command of a process that loads one system, then answers each JSON
     question line on its stdin with a JSON line {"ms": ...}, the time its own search took
@@ -158,10 +160,13 @@ def interleaved_latency(servers: dict[str, list[str]], questions: list[str], war
     import subprocess
 
     procs = {name: subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) for name, cmd in servers.items()}
+    loaded: dict[str, dict] = {}
     try:
         for name, proc in procs.items():  # each says when it has loaded
-            if proc.stdout.readline().strip() != "ready":
+            line = proc.stdout.readline()
+            if not line.startswith("{"):
                 raise SystemExit(f"{name} failed to start (exit {proc.wait()})")
+            loaded[name] = json.loads(line)
 
         def ask(name: str, question: str) -> float:
             proc = procs[name]
@@ -180,19 +185,20 @@ def interleaved_latency(servers: dict[str, list[str]], questions: list[str], war
         for i, q in enumerate(questions):
             for name in names if i % 2 == 0 else names[::-1]:
                 times[name].append(ask(name, q))
-        return times
+        return times, loaded
     finally:
         for proc in procs.values():
             proc.stdin.close()
             proc.wait(timeout=60)
 
 
-def serve_questions(rank) -> None:
-    """The other end of interleaved_latency: time rank(question) for each question line."""
+def serve_questions(rank, loaded: dict | None = None) -> None:
+    """The other end of interleaved_latency: say it is ready (with `loaded`, e.g. what the
+    index costs in memory), then time rank(question) for each question line."""
     import sys
 
     answers, sys.stdout = sys.stdout, sys.stderr  # whatever else prints stays off the answer lines
-    print("ready", file=answers, flush=True)
+    print(json.dumps(loaded or {}), file=answers, flush=True)
     for line in sys.stdin:
         started = time.perf_counter()
         rank(json.loads(line))
