@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from .common import (
-    interleaved_latency, peak_rss_mib, percentile, print_table, rss_mib, serve_questions, worker_result, write_result,
+    answer_channel, interleaved_latency, peak_rss_mib, percentile, print_table, rss_mib, serve_questions, worker_result, write_result,
 )
 
 MEDIQA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mediqa"
@@ -87,6 +87,7 @@ def plain_index_dir(size: int) -> Path:
 
 def serve_for_timing(system: str, size: int, threads: int) -> None:
     """Load one system's built index as it serves, then answer timed questions (stdin)."""
+    answers = answer_channel()
     if system == "project":
         from assistant.embedding import create_embedder
         from assistant.service import Assistant
@@ -94,13 +95,13 @@ def serve_for_timing(system: str, size: int, threads: int) -> None:
 
         settings = Settings.from_env(index_dir=WORK / f"scale-{size}" / "project-index", check_corpus=False, threads=threads)
         assistant = Assistant(settings, embedder=create_embedder(settings.precision, threads), log=lambda m: None)
-        serve_questions(lambda question: assistant.reply([question], k=K))
+        serve_questions(lambda question: assistant.reply([question], k=K), answers)
     else:
         from .plain_pipeline import PlainPipeline
 
         plain = PlainPipeline(threads)
         plain.load(plain_index_dir(size))
-        serve_questions(lambda question: plain.search(question, K))
+        serve_questions(lambda question: plain.search(question, K), answers)
 
 
 def run_worker(system: str, size: int, threads: int) -> dict:

@@ -23,7 +23,7 @@ import sys
 import numpy as np
 
 from .bench_scale import MEDIQA, WORK, corpus_file
-from .common import interleaved_latency, percentile, print_table, rss_mib, serve_questions, served_memory, write_result
+from .common import answer_channel, interleaved_latency, percentile, print_table, rss_mib, serve_questions, served_memory, write_result
 
 K = 10
 
@@ -36,6 +36,7 @@ def project_worker(source_size: int, copies: int, threads: int) -> None:
 
     from .scale_index import scale
 
+    answers = answer_channel()
     size = source_size * copies
     out = WORK / f"scale-{size}-replicated" / "project-index"
     if not (out / "manifest.json").exists():
@@ -47,7 +48,7 @@ def project_worker(source_size: int, copies: int, threads: int) -> None:
     assistant = Assistant(settings, embedder=embedder, log=lambda m: None)
     questions = [q.question for q in read_graded_queries(MEDIQA / "queries.json")]
     rank = lambda q: [x.answer.id for x in assistant.reply([q], k=K).quotes]  # noqa: E731
-    serve_questions(rank, served_memory(rank, questions, before, size) | {
+    serve_questions(rank, answers, served_memory(rank, questions, before, size) | {
         "vector_index": assistant.index.manifest["vector_index"]["type"],
         "precision": getattr(embedder, "precision", "?"),
     })
@@ -63,6 +64,7 @@ def plain_worker(source_size: int, copies: int, threads: int) -> None:
     from .plain_pipeline import PlainPipeline
     from .scale_index import perturb
 
+    answers = answer_channel()
     size = source_size * copies
     plain = PlainPipeline(threads)
     plain.model.encode(["warm the encoder up"])
@@ -81,7 +83,7 @@ def plain_worker(source_size: int, copies: int, threads: int) -> None:
     del vectors, copies_vectors, texts
     questions = [q.question for q in read_graded_queries(MEDIQA / "queries.json")]
     rank = lambda q: plain.search(q, K).fused  # noqa: E731
-    serve_questions(rank, served_memory(rank, questions, before, size) | {"vector_index": "flat (float32)", "precision": "fp32 (torch)"})
+    serve_questions(rank, answers, served_memory(rank, questions, before, size) | {"vector_index": "flat (float32)", "precision": "fp32 (torch)"})
 
 
 def main() -> None:

@@ -192,12 +192,24 @@ def interleaved_latency(
             proc.wait(timeout=60)
 
 
-def serve_questions(rank, loaded: dict | None = None) -> None:
-    """The other end of interleaved_latency: say it is ready (with `loaded`, e.g. what the
-    index costs in memory), then time rank(question) for each question line."""
+def answer_channel():
+    """For a server of interleaved_latency, called first thing: a file on the real standard
+    output for its answer lines, everything else printed (by Python or C code) going to
+    standard error instead, so no stray line reaches the driver."""
     import sys
 
-    answers, sys.stdout = sys.stdout, sys.stderr  # whatever else prints stays off the answer lines
+    sys.stdout.flush()
+    answers = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
+    return answers
+
+
+def serve_questions(rank, answers, loaded: dict | None = None) -> None:
+    """The other end of interleaved_latency: say on answers (answer_channel) that it is
+    ready, with `loaded` (e.g. what the index costs in memory), then time rank(question)
+    for each question line."""
+    import sys
+
     print(json.dumps(loaded or {}), file=answers, flush=True)
     for line in sys.stdin:
         started = time.perf_counter()
