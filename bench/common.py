@@ -164,8 +164,8 @@ def interleaved_latency(
     try:
         for name, proc in procs.items():  # each says when it has loaded
             line = proc.stdout.readline()
-            if not line.startswith("{"):
-                raise SystemExit(f"{name} failed to start (exit {proc.wait()})")
+            if not line.startswith("{"):  # (poll, not wait: a server still running waits on its stdin)
+                raise SystemExit(f"{name} failed to start (exit {proc.poll()}, said {line[:200]!r})")
             loaded[name] = json.loads(line)
 
         def ask(name: str, question: str) -> float:
@@ -174,7 +174,7 @@ def interleaved_latency(
             proc.stdin.flush()
             line = proc.stdout.readline()
             if not line:
-                raise SystemExit(f"{name} stopped answering (exit {proc.wait()})")
+                raise SystemExit(f"{name} stopped answering (exit {proc.poll()})")
             return json.loads(line)["ms"]
 
         names = list(procs)
@@ -188,8 +188,11 @@ def interleaved_latency(
         return times, loaded
     finally:
         for proc in procs.values():
-            proc.stdin.close()
-            proc.wait(timeout=60)
+            proc.stdin.close()  # a server ends when its questions do
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def answer_channel():
