@@ -4,13 +4,13 @@ corpora, HNSW above a size.
 Every vector is kept as one byte per dimension (FAISS's scalar quantizer): a quarter of
 float32's memory, and a flat search that reads a quarter of the bytes (2.4x faster at 70k
 vectors, one thread). Exact indexes share one range across all dimensions, learned from
-the vectors ("uniform" codes), which FAISS scans faster than a range per dimension: 2.2
-against 3.1 ms at 72,591 MEDIQA passages, one thread, the same run on a busier machine
-than the figures below, and no less precise (mean cosine
-error 0.0005 against 0.0006: this model's components all lie within about ±0.3). HNSW
-keeps a range per dimension. Cosines move by at most ~0.004, well below the gaps the
-ranking and thresholds rely on. Exact indexes written with a range per dimension (before
-the uniform codes) still load and search alike.
+the vectors ("uniform" codes), which FAISS scans faster than a range per dimension (2.2
+against 3.1 ms at 72,591 MEDIQA passages, one thread, in one run on a busier machine than
+the figures below) and no less precisely (mean cosine error 0.0005 against 0.0006: this
+model's components all lie within about ±0.3). HNSW keeps a range per dimension. Cosines
+move by at most ~0.004, well below the gaps the ranking and thresholds rely on. Exact
+indexes written with a range per dimension (before the uniform codes) still load and
+search alike.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ question by question (bench.common.interleaved_latency): on this shared machine 
 drifts by 30% between runs minutes apart, and a ratio of two separate runs carried that.
 The project answers as the chat does (triage, follow-up reading, quotes); k = 10 for both.
 Memory per answer: what the index adds to resident memory once served. The project's is
-measured in a fresh process that loads the built index and answers every question; the
+measured in its timing server, a fresh process that loads the built index and answers
+every question before it is timed; the
 plain pipeline's in its own process after building (freed heap returned first).
 """
 
@@ -30,7 +31,8 @@ import time
 from pathlib import Path
 
 from .common import (
-    answer_channel, interleaved_latency, peak_rss_mib, percentile, print_table, rss_mib, serve_questions, worker_result, write_result,
+    answer_channel, interleaved_latency, peak_rss_mib, percentile, print_table, rss_mib, serve_questions, served_memory, worker_result,
+    write_result,
 )
 
 MEDIQA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mediqa"
@@ -62,40 +64,29 @@ def corpus_file(size: int) -> Path:
     return path
 
 
-def serve_memory(size: int, threads: int) -> dict:
-    """Resident memory the project's built index costs when served: a fresh process loads the
-    encoder (measured), then the index, answers every graded question, and is measured again."""
-    from assistant.embedding import create_embedder
-    from assistant.graded_eval import read_graded_queries
-    from assistant.service import Assistant
-    from assistant.settings import Settings
-
-    settings = Settings.from_env(index_dir=WORK / f"scale-{size}" / "project-index", check_corpus=False, threads=threads)
-    embedder = create_embedder(settings.precision, threads)
-    embedder.encode(["warm the encoder up"])
-    before = rss_mib()
-    assistant = Assistant(settings, embedder=embedder, log=lambda m: None)
-    for q in read_graded_queries(MEDIQA / "queries.json"):
-        assistant.reply([q.question], k=K)
-    index_mib = rss_mib() - before
-    return {"serve_rss_mib": before + index_mib, "index_rss_mib": index_mib, "kib_per_answer": index_mib * 1024 / size}
-
-
 def plain_index_dir(size: int) -> Path:
     return WORK / f"scale-{size}" / "plain-index"
 
 
 def serve_for_timing(system: str, size: int, threads: int) -> None:
-    """Load one system's built index as it serves, then answer timed questions (stdin)."""
+    """Load one system's built index as it serves, then answer timed questions (stdin).
+    The project's server first measures the resident memory its index costs: the encoder
+    loaded (measured), then the index, every graded question answered once."""
     answers = answer_channel()
     if system == "project":
         from assistant.embedding import create_embedder
+        from assistant.graded_eval import read_graded_queries
         from assistant.service import Assistant
         from assistant.settings import Settings
 
         settings = Settings.from_env(index_dir=WORK / f"scale-{size}" / "project-index", check_corpus=False, threads=threads)
-        assistant = Assistant(settings, embedder=create_embedder(settings.precision, threads), log=lambda m: None)
-        serve_questions(lambda question: assistant.reply([question], k=K), answers)
+        embedder = create_embedder(settings.precision, threads)
+        embedder.encode(["warm the encoder up"])
+        before = rss_mib()
+        assistant = Assistant(settings, embedder=embedder, log=lambda m: None)
+        rank = lambda question: assistant.reply([question], k=K)  # noqa: E731
+        questions = [q.question for q in read_graded_queries(MEDIQA / "queries.json")]
+        serve_questions(rank, answers, served_memory(rank, questions, before, size))
     else:
         from .plain_pipeline import PlainPipeline
 
@@ -146,7 +137,7 @@ def run_worker(system: str, size: int, threads: int) -> dict:
         chosen = [q for q in queries if q.set in sets]
         row = score_rankings(split, system, chosen, [rank(q.question) for q in chosen])
         quality[split] = {"ndcg10": row.ndcg10, "avg_score1": row.avg_score1, "false_abstention": row.false_abstention_rate}
-    memory = None  # the project's: measured in a process of its own (serve_memory)
+    memory = None  # the project's: measured by its timing server (serve_for_timing)
     if system == "plain":  # built in this process: what its index holds once the build's garbage is freed
         index_mib = rss_mib() - before
         memory = {"index_rss_mib": index_mib, "kib_per_answer": index_mib * 1024 / size}
@@ -164,14 +155,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1657, 4000])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--latency-questions", type=int, default=277)
-    parser.add_argument("--worker", choices=["project", "plain", "serve"], help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=["project", "plain"], help=argparse.SUPPRESS)
     parser.add_argument("--time", choices=["project", "plain"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.time:
         serve_for_timing(args.time, args.sizes[0], args.threads)
-        return
-    if args.worker == "serve":
-        print(json.dumps(serve_memory(args.sizes[0], args.threads)))
         return
     if args.worker:
         print(json.dumps(run_worker(args.worker, args.sizes[0], args.threads)))
@@ -183,7 +171,7 @@ def main() -> None:
     results: dict[str, dict[str, dict]] = {}
     for size in args.sizes:
         corpus_file(size)
-        for system in ("project", "plain", "serve"):
+        for system in ("project", "plain"):
             worker = ["--worker", system, "--sizes", str(size), "--threads", str(args.threads)]
             results.setdefault(str(size), {})[system] = worker_result("bench.bench_scale", worker, f"{system} at {size}")
         questions = [q.question for q in read_graded_queries(MEDIQA / "queries.json")][: args.latency_questions]
@@ -191,13 +179,13 @@ def main() -> None:
             system: [sys.executable, "-m", "bench.bench_scale", "--time", system, "--sizes", str(size), "--threads", str(args.threads)]
             for system in ("project", "plain")
         }
-        times_by_system, _ = interleaved_latency(servers, questions)
+        times_by_system, loaded = interleaved_latency(servers, questions)
         for system, times in times_by_system.items():
             results[str(size)][system].update(p50_ms=percentile(times, 0.5), p95_ms=percentile(times, 0.95))
+        results[str(size)]["project"]["memory"] = loaded["project"]
     rows = []
     for size, by in results.items():
         project, plain = by["project"], by["plain"]
-        project["memory"] = by["serve"]
         rows.append({
             "answers": size,
             "encoder": project.get("precision", "?"),
