@@ -10,8 +10,8 @@ Each system runs in a process of its own per corpus (its peak memory is its own)
 from scratch, then every graded question once (quality: nDCG@10, avgScore@1 on the
 development and held-out questions); with --ingest-rounds N this is done N times, the
 systems in turn, and the ingest ratio is the median round's (one ingest is minutes long
-and needs both cores, so the two cannot be interleaved finer). Then both built indexes are served, each by a process
-of its own, and the latency questions are timed one by one, the two systems in turn
+and needs both cores, so the two cannot be interleaved finer). Then both built indexes
+are served, each by a process of its own, and the latency questions are timed one by one, the two systems in turn
 question by question (bench.common.interleaved_latency): on this shared machine the speed
 drifts by 30% between runs minutes apart, and a ratio of two separate runs carried that.
 The project answers as the chat does (triage, follow-up reading, quotes); k = 10 for both.
@@ -177,16 +177,18 @@ def main() -> None:
         # Ingest rounds in turn (project then plain, then plain then project, ...): each
         # round's ratio compares two ingests minutes apart, not one ingest with another
         # run's; the row gives the median round.
-        ingest_ratios = []
+        by_system: dict[str, dict] = {}
+        rounds_s: dict[str, list[float]] = {"project": [], "plain": []}
         for round_number in range(args.ingest_rounds):
             order = ("project", "plain") if round_number % 2 == 0 else ("plain", "project")
             for system in order:
                 worker = ["--worker", system, "--sizes", str(size), "--threads", str(args.threads)]
-                result = worker_result("bench.bench_scale", worker, f"{system} at {size}, ingest round {round_number + 1}")
-                ingests = results.setdefault(str(size), {}).get(system, {}).get("ingest_rounds_s", [])
-                results[str(size)][system] = {**result, "ingest_rounds_s": [*ingests, result["ingest_s"]]}
-            ingest_ratios.append(results[str(size)]["project"]["ingest_s"] / results[str(size)]["plain"]["ingest_s"])
-        results[str(size)]["ingest_ratios"] = ingest_ratios
+                by_system[system] = worker_result("bench.bench_scale", worker, f"{system} at {size}, round {round_number + 1}")
+                rounds_s[system].append(by_system[system]["ingest_s"])
+        for system, result in by_system.items():
+            result["ingest_rounds_s"] = rounds_s[system]
+        ratios = [a / b for a, b in zip(rounds_s["project"], rounds_s["plain"])]
+        results[str(size)] = {**by_system, "ingest_ratios": ratios}
         questions = [q.question for q in read_graded_queries(MEDIQA / "queries.json")][: args.latency_questions]
         servers = {
             system: [sys.executable, "-m", "bench.bench_scale", "--time", system, "--sizes", str(size), "--threads", str(args.threads)]
