@@ -11,14 +11,14 @@ from scratch, then every graded question once (quality: nDCG@10, avgScore@1 on t
 development and held-out questions); with --ingest-rounds N this is done N times, the
 systems in turn, and the ingest ratio is the median round's (one ingest is minutes long
 and needs both cores, so the two cannot be interleaved finer). Then both built indexes
-are served, each by a process of its own, and the latency questions are timed one by one, the two systems in turn
-question by question (bench.common.interleaved_latency): on this shared machine the speed
-drifts by 30% between runs minutes apart, and a ratio of two separate runs carried that.
-The project answers as the chat does (triage, follow-up reading, quotes); k = 10 for both.
-Memory per answer: what the index adds to resident memory once served. The project's is
-measured in its timing server, a fresh process that loads the built index and answers
-every question before it is timed; the
-plain pipeline's in its own process after building (freed heap returned first).
+are served, each by a process of its own, and the latency questions are timed one by one,
+the two systems in turn question by question (bench.common.interleaved_latency): on this
+shared machine the speed drifts by 30% between runs minutes apart, and a ratio of two
+separate runs carried that. The project answers as the chat does (triage, follow-up
+reading, quotes); k = 10 for both. Memory per answer: what the index adds to resident
+memory once served. The project's is measured in its timing server, a fresh process that
+loads the built index and answers every question before it is timed; the plain
+pipeline's in its own process after building (freed heap returned first).
 """
 
 from __future__ import annotations
@@ -171,7 +171,7 @@ def main() -> None:
 
     if not (MEDIQA / "queries.json").exists():
         sys.exit(f"the MEDIQA corpus is not at {MEDIQA}")
-    results: dict[str, dict[str, dict]] = {}
+    results: dict[str, dict] = {}  # per size: each system's result, and the rounds' ingest ratios
     for size in args.sizes:
         corpus_file(size)
         # Ingest rounds in turn (project then plain, then plain then project, ...): each
