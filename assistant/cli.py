@@ -11,7 +11,7 @@ from pathlib import Path
 from .corpus import read_corpus
 from .errors import AssistantError
 from .jsonl import write_threads
-from .settings import Settings
+from .settings import DEFAULT_CORPUS, Settings
 
 EXIT_OK = 0
 EXIT_SKIPPED = 1  # the command ran, but some input was skipped (reported on stderr)
@@ -111,10 +111,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"Index {state} at {summary.index_dir}: {summary.threads} threads, {summary.answers} answers, "
         f"{summary.passages} passages."
     )
-    if resolved_sources(args.paths) != resolved_sources(settings.corpus_paths):
+    if settings.corpus_paths is not None and resolved_sources(args.paths) != resolved_sources(settings.corpus_paths):
         print(
-            f"note: ask and serve check the index against ASSISTANT_CORPUS_PATHS ({':'.join(settings.corpus_paths)}) "
-            f"and would rebuild it from there; set ASSISTANT_CORPUS_PATHS={':'.join(args.paths)} to use this one.",
+            f"note: ASSISTANT_CORPUS_PATHS names another corpus ({':'.join(settings.corpus_paths)}), so ask and serve "
+            f"will refuse this index; unset it, or set ASSISTANT_CORPUS_PATHS={':'.join(args.paths)}.",
             file=sys.stderr,
         )
     return EXIT_SKIPPED if any(p.skipped for p in summary.problems) else EXIT_OK
@@ -184,6 +184,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .evaluation import run_evaluation
 
     settings = Settings.from_env(index_dir=args.index_dir)
+    # The labelled sets grade the bundled pages' answers: evaluate an index of those.
+    settings = settings.with_(corpus_paths=settings.corpus_paths or DEFAULT_CORPUS)
     devset = None if args.skip_search else args.devset
     run_evaluation(
         devset,

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from .errors import CorpusError
 from .jsonl import read_jsonl_lines
-from .models import Problem, Thread
+from .models import Author, Problem, Thread
 from .page_parser import parse_page_text
+from .text_gate import InvalidTextError, check_encodable, clean_label, clean_text
 
 PAGE_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")  # a large export is often shipped gzipped
@@ -91,6 +92,11 @@ def read_corpus(
                 result.problems.append(item)
                 continue
             where = f"{display_path(path)}:{line}" if line is not None else display_path(path)
+            try:
+                item = clean_thread(item)
+            except InvalidTextError as exc:
+                result.problems.append(Problem(display_path(path), line, f"{exc}; {'line' if line else 'file'} skipped", True))
+                continue
             clash = _id_clash(item, seen_threads, seen_answers)
             if clash:
                 result.problems.append(Problem(display_path(path), line, clash, True))
@@ -148,6 +154,45 @@ def _read_page_text(path: Path, shown: str, max_bytes: int) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise CorpusError(shown, line, f"not UTF-8 text (byte 0x{data[exc.start]:02x} cannot be decoded)") from None
+
+
+def clean_thread(thread: Thread) -> Thread:
+    """A thread through the text gate (text_gate.py): labels without invisible characters,
+    every text NFC without direction controls; InvalidTextError names a field it cannot take."""
+
+    def label(value: str | None, field: str) -> str | None:
+        return (clean_label(value, field) or None) if value is not None else None
+
+    def text(value: str | None, field: str) -> str | None:
+        return clean_text(value, field) if value is not None else None
+
+    answers = []
+    for n, answer in enumerate(thread.answers):
+        where = f"answers[{n}]"
+        check_encodable(answer.id, f"{where}.id")
+        body = clean_text(answer.text, f"{where}.text")
+        if not body.strip():
+            raise InvalidTextError(f"{where}.text holds no visible text")
+        author = answer.author
+        answers.append(replace(
+            answer,
+            text=body,
+            headline=label(answer.headline, f"{where}.headline"),
+            author=Author(label(author.name, f"{where}.author.name"), label(author.title, f"{where}.author.title"),
+                          author.rating, author.reviews),
+        ))
+    check_encodable(thread.id, "id")
+    title = label(thread.title, "title")
+    if not title:
+        raise InvalidTextError("title holds no visible text")
+    return replace(
+        thread,
+        title=title,
+        question=text(thread.question, "question"),
+        source=label(thread.source, "source"),
+        url=text(thread.url, "url"),
+        answers=tuple(answers),
+    )
 
 
 def _id_clash(thread: Thread, seen_threads: dict[str, str], seen_answers: dict[str, str]) -> str | None:

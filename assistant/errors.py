@@ -45,6 +45,11 @@ class IndexIntegrityError(AssistantError):
         super().__init__(f"index at {index_dir} is {kind}: {reason}")
 
 
+class CorpusMismatchError(AssistantError):
+    """The index was built from another corpus than the one configured; only `ingest`
+    replaces a build with one of another corpus, so reading commands refuse."""
+
+
 class CorpusUnreachableError(AssistantError):
     """The configured corpus, which the index must match, cannot be read."""
 

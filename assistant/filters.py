@@ -9,6 +9,7 @@ satisfies it; an answer whose title or rating is unknown never satisfies a filte
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,14 +17,17 @@ import numpy as np
 from .errors import SettingsError
 from .jsonl import MAX_RATING, MIN_RATING
 from .models import Answer, Author
+from .text_gate import InvalidTextError, clean_text
 
 MAX_SPECIALTY_CHARS = 100
 _WORD = re.compile(r"[^\W_]+")  # letters and digits
 
 
 def title_words(text: str) -> list[str]:
-    """The words a specialty filter is matched on, casefolded."""
-    return _WORD.findall(text.casefold())
+    """The words a specialty filter is matched on: casefolded, accents and dots taken off
+    ("İstanbul", "istanbul" and "ISTANBUL" are one word; "México" is "mexico")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return _WORD.findall("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,14 @@ class AnswerFilter:
         raises SettingsError naming it."""
         if specialty is not None and not isinstance(specialty, str):
             raise SettingsError("specialty must be text")
-        specialty = " ".join(_WORD.findall(specialty or "")) or None
+        try:
+            specialty = clean_text(specialty or "", "specialty")
+        except InvalidTextError as exc:
+            raise SettingsError(str(exc)) from None
+        words = _WORD.findall(specialty)
+        if specialty.strip() and not words:  # "%" or '"': a filter on nothing is no filter, said so
+            raise SettingsError(f"specialty {specialty.strip()[:40]!r} has no letters or digits to match a title with")
+        specialty = " ".join(words) or None
         if specialty is not None and len(specialty) > MAX_SPECIALTY_CHARS:
             raise SettingsError(f"specialty must be at most {MAX_SPECIALTY_CHARS} characters")
         if min_rating is not None:

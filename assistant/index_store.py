@@ -13,6 +13,9 @@ Layout of an index folder (default embeddings/):
         questions.faiss      one vector per thread (title + patient's question)
         passages.bm25/       BM25 over each passage's headline and text
         questions.bm25/      BM25 over each thread's title and question
+        retired.faiss        (optional) vectors of texts earlier builds had and this one
+        retired_keys.npy     lacks, by a hash of their text: a page cut short and restored
+                             is not encoded again (RETIRED_MAX_VECTORS at most)
 
 A build is written under a temporary name, renamed into place, and only then does a
 new manifest.json replace the old one (os.replace is atomic), so a failure at any
@@ -52,6 +55,24 @@ MANIFEST = "manifest.json"
 LOCK = ".lock"
 FILES = ("threads.jsonl", "passages.npy", "sentences.npy", "passages.faiss", "sentences.faiss", "questions.faiss")
 BM25_DIRS = ("passages.bm25", "questions.bm25")
+RETIRED_VECTORS, RETIRED_KEYS = "retired.faiss", "retired_keys.npy"
+# Vectors of texts no longer in the corpus kept in a build, the most recently retired
+# first: 100,000 texts (a few thousand answers) as 8-bit codes are 37 MiB, plus 1.6 MB of
+# keys. A larger loss is re-encoded when it comes back.
+RETIRED_MAX_VECTORS = 100_000
+
+
+def text_key(text: str) -> bytes:
+    """How a vector is found again by its text: a 128-bit hash (collisions: never in practice)."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+@dataclass(frozen=True)
+class RetiredVectors:
+    """Vectors of texts a build no longer holds, by text_key, most recently retired first."""
+
+    keys: list[bytes]
+    vectors: np.ndarray  # (len(keys), dim) float32
 
 
 def passage_context_text(thread: Thread, answer: Answer, chunk_text: str) -> str:
@@ -179,16 +200,22 @@ def build_index(
     *,
     corpus_fingerprint: str,
     sources: list[str],
+    corpus_files: dict[str, int] | None = None,
     batch_size: int = 8,
     progress: bool = False,
 ) -> dict:
     """Embed and index threads into folder; returns the new manifest. One writer at a
-    time: a second one is refused at once (IndexLockedError), before any work."""
+    time: a second one is refused at once (IndexLockedError), before any work. An embedder
+    that reuses an earlier build's vectors (ReusingEmbedder) hands on those this build
+    does not use, which the build keeps aside (retired.faiss). corpus_files: each corpus
+    file's size in bytes, recorded to tell a file cut short next time."""
     if not any(a.text for t in threads for a in t.answers):
         raise IndexIntegrityError(str(folder), "missing", "the corpus holds no answer text to index")
     with writer_lock(folder):
         content = embed_corpus(threads, embedder, batch_size=batch_size, progress=progress)
-        return write_index(folder, content, embedder, corpus_fingerprint=corpus_fingerprint, sources=sources)
+        retired = embedder.unused(RETIRED_MAX_VECTORS) if isinstance(embedder, ReusingEmbedder) else None
+        return write_index(folder, content, embedder, corpus_fingerprint=corpus_fingerprint, sources=sources,
+                           corpus_files=corpus_files, retired=retired)
 
 
 @contextmanager
@@ -216,7 +243,16 @@ def writer_lock(folder: Path):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def write_index(folder: Path, content: IndexContent, embedder: Embedder, *, corpus_fingerprint: str, sources: list[str]) -> dict:
+def write_index(
+    folder: Path,
+    content: IndexContent,
+    embedder: Embedder,
+    *,
+    corpus_fingerprint: str,
+    sources: list[str],
+    corpus_files: dict[str, int] | None = None,
+    retired: RetiredVectors | None = None,
+) -> dict:
     """Write content as a new build and switch the manifest to it; returns the manifest."""
     folder.mkdir(parents=True, exist_ok=True)
     build = f"build-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
@@ -234,6 +270,10 @@ def write_index(folder: Path, content: IndexContent, embedder: Embedder, *, corp
     vector_index.save_vector_index(vector_index.build_vector_index(content.question_vectors), tmp / "questions.faiss")
     LexicalIndex.build(content.passage_terms).save(tmp / "passages.bm25")
     LexicalIndex.build([content_terms(question_text(t)) for t in threads]).save(tmp / "questions.bm25")
+    if retired is not None and retired.keys:
+        codes = vector_index.build_vector_index(retired.vectors, exact_max=len(retired.keys))
+        vector_index.save_vector_index(codes, tmp / RETIRED_VECTORS)
+        np.save(tmp / RETIRED_KEYS, np.frombuffer(b"".join(retired.keys), dtype=np.uint8).reshape(-1, 16))
 
     manifest = {
         "format_version": FORMAT_VERSION,
@@ -243,12 +283,13 @@ def write_index(folder: Path, content: IndexContent, embedder: Embedder, *, corp
             "dimension": embedder.dimension,
             "precision": getattr(embedder, "precision", None),
         },
-        "corpus": {"fingerprint": corpus_fingerprint, "sources": sources},
+        "corpus": {"fingerprint": corpus_fingerprint, "sources": sources, "files": corpus_files or {}},
         "counts": {
             "threads": len(threads),
             "answers": sum(len(t.answers) for t in threads),
             "passages": len(content.passage_rows),
             "sentences": len(content.sentence_rows),
+            "retired": len(retired.keys) if retired is not None else 0,
         },
         "chunking": {"max_chars": PASSAGE_MAX_CHARS, "overlap_sentences": PASSAGE_OVERLAP_SENTENCES},
         "vector_index": vector_index.describe(p_index),
@@ -272,44 +313,63 @@ def write_index(folder: Path, content: IndexContent, embedder: Embedder, *, corp
 
 class ReusingEmbedder:
     """An embedder that takes vectors of texts it has seen from an earlier build of the
-    same model and encodes only the rest: adding pages re-encodes only the new text."""
+    same model (known: text_key -> vector) and encodes only the rest: adding pages
+    re-encodes only the new text, and a page that comes back is not encoded again."""
 
-    def __init__(self, embedder: Embedder, known: dict[str, np.ndarray]):
+    def __init__(self, embedder: Embedder, known: dict[bytes, np.ndarray]):
         self._embedder = embedder
         self._known = known
+        self._used: set[bytes] = set()
         self.name, self.weights_sha256, self.dimension = embedder.name, embedder.weights_sha256, embedder.dimension
         self.precision = getattr(embedder, "precision", None)
         self.reused = 0
 
     def encode(self, texts: list[str], **kwargs) -> np.ndarray:
-        missing = [t for t in texts if t not in self._known]
+        keys = [text_key(t) for t in texts]
+        missing = [t for t, k in zip(texts, keys) if k not in self._known]
         fresh = dict(zip(missing, self._embedder.encode(missing, **kwargs))) if missing else {}
         self.reused += len(texts) - len(missing)
+        self._used.update(keys)
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
-        for i, text in enumerate(texts):
-            out[i] = fresh[text] if text in fresh else self._known[text]
+        for i, (text, key) in enumerate(zip(texts, keys)):
+            out[i] = fresh[text] if text in fresh else self._known[key]
         return out
 
+    def unused(self, limit: int) -> RetiredVectors:
+        """The known vectors no text encoded so far asked for, in the order they were known
+        (the last build's own first, then what it had retired), at most limit."""
+        keys = [k for k in self._known if k not in self._used][:limit]
+        vectors = np.stack([self._known[k] for k in keys]) if keys else np.zeros((0, self.dimension), np.float32)
+        return RetiredVectors(keys, vectors)
 
-def reusable_vectors(folder: Path, embedder: Embedder) -> dict[str, np.ndarray]:
-    """Text -> vector for every passage, sentence and question of an intact index built by the
-    same model (whatever corpus it was built from); empty when there is none."""
+
+def reusable_vectors(folder: Path, embedder: Embedder) -> dict[bytes, np.ndarray]:
+    """text_key -> vector for every passage, sentence and question of an intact index built
+    by the same model (whatever corpus it was built from), then for the texts it keeps
+    retired; empty when there is none."""
     try:
         index = load_index(folder, embedder)
     except IndexIntegrityError:
         return {}
-    known: dict[str, np.ndarray] = {}
+    known: dict[bytes, np.ndarray] = {}
     passage_vectors = vector_index.vectors_of(index.passage_vectors, np.arange(index.passage_vectors.ntotal))
     for (a, start, end), vector in zip(index.passage_rows, passage_vectors):
         answer = index.answers[int(a)]
         thread = index.threads[int(index.answer_thread[int(a)])]
-        known[passage_context_text(thread, answer, answer.text[start:end])] = vector
+        known[text_key(passage_context_text(thread, answer, answer.text[start:end]))] = vector
     sentence_vectors = vector_index.vectors_of(index.sentence_vectors, np.arange(index.sentence_vectors.ntotal))
     for (a, start, end), vector in zip(index.sentence_rows, sentence_vectors):
-        known.setdefault(index.answers[int(a)].text[start:end], vector)
+        known.setdefault(text_key(index.answers[int(a)].text[start:end]), vector)
     question_vectors = vector_index.vectors_of(index.question_vectors, np.arange(len(index.threads)))
     for thread, vector in zip(index.threads, question_vectors):
-        known[question_text(thread)] = vector
+        known[text_key(question_text(thread))] = vector
+    build = folder / index.manifest["build"]
+    if (build / RETIRED_KEYS).is_file():  # checksummed with the rest by load_index
+        keys = np.load(build / RETIRED_KEYS, allow_pickle=False)
+        codes = vector_index.load_vector_index(build / RETIRED_VECTORS)
+        vectors = vector_index.vectors_of(codes, np.arange(codes.ntotal))
+        for key, vector in zip(keys, vectors):
+            known.setdefault(key.tobytes(), vector)
     return known
 
 

@@ -21,8 +21,10 @@ lower tier ("contact the clinic today"); an emergency sign always wins.
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -72,16 +74,30 @@ class _Clause:
         return not HYPOTHETICAL.search(f"{self.earlier} {before}" if self.question else before)
 
 
-def clauses(text: str) -> list[_Clause]:
+# How far back in its sentence a clause looks for words that frame it as a risk question
+# or a supposition ("what should I watch for after Botox, like trouble breathing?"): more
+# than any framing phrase needs, and a bound, so that a "sentence" of a thousand clauses
+# ("w, w, w, ...") costs time linear in its length, not quadratic (issue 22).
+EARLIER_REACH_CHARS = 240
+
+
+@lru_cache(maxsize=512)  # a conversation re-triages its earlier messages with each follow-up
+def clauses(text: str) -> tuple[_Clause, ...]:
     out = []
     for sentence in re.split(r"(?<=[.!?\n])", normalise_keep_lines(text)):
         question = sentence.rstrip().endswith("?")
-        earlier = []
+        earlier: deque[str] = deque()  # the sentence's last clauses, EARLIER_REACH_CHARS at most
+        reach = 0
         for part in _CLAUSE_BREAK.split(sentence.strip(" .!?\n")):
-            if part.strip():
-                out.append(_Clause(part.strip(), " ".join(earlier), question))
-                earlier.append(part.strip())
-    return out
+            part = part.strip()
+            if not part:
+                continue
+            out.append(_Clause(part, " ".join(earlier), question))
+            earlier.append(part)
+            reach += len(part) + 1
+            while reach > EARLIER_REACH_CHARS and len(earlier) > 1:
+                reach -= len(earlier.popleft()) + 1
+    return tuple(out)
 
 
 def normalise_keep_lines(text: str) -> str:

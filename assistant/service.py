@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -11,17 +12,18 @@ from .compose import compose_turn
 from .conversation import resolve
 from .corpus import CorpusReadResult, corpus_files, corpus_fingerprint, read_corpus
 from .embedding import Embedder, create_embedder
-from .errors import CorpusUnreachableError, IndexIntegrityError
+from .errors import CorpusMismatchError, CorpusUnreachableError, IndexIntegrityError
 from .filters import NO_FILTER, AnswerFilter
 from .fusion import FusionMode
-from .index_store import CorpusIndex, ReusingEmbedder, build_index, load_index, reusable_vectors
+from .index_store import CorpusIndex, ReusingEmbedder, build_index, load_index, read_manifest, reusable_vectors
 from .models import Problem, SearchQuery, Turn
 from .question_focus import focus_of
 from .quoting import Chooser, QuoteEvidence, choose_span
 from .red_flags import RedFlagDetector
 from .relevance import calibrate
 from .retrieval import Retriever
-from .settings import Settings
+from .settings import DEFAULT_CORPUS, Settings
+from .text_gate import clean_text
 from .vector_store import FaissVectors, VectorStore
 
 Log = Callable[[str], None]
@@ -50,10 +52,12 @@ def ingest(
     force: bool = False,
     log: Log = log_to_stderr,
 ) -> IngestSummary:
-    """Build the index for paths into index_dir, unless an intact one for the same corpus is there.
+    """Build the index for paths into index_dir, unless an intact one for the same corpus is
+    there: the one command that may replace a build with a build of another corpus.
 
-    Texts already embedded by the index there (same model) are not encoded again, unless
-    force is set: then everything is rebuilt from scratch.
+    Texts already embedded by the index there (same model), or kept aside by it from
+    earlier builds, are not encoded again, unless force is set: then everything is
+    rebuilt from scratch.
     """
     result, fingerprint = _read(paths, settings, log)
     if not force:
@@ -74,6 +78,11 @@ def _read(paths: Sequence[str], settings: Settings, log: Log) -> tuple[CorpusRea
     return result, corpus_fingerprint(result.files)
 
 
+# A corpus file below this share of its size at the last build was probably cut short
+# (an editor mid-save, a failed copy): ingest says so.
+SHRINK_WARNING_SHARE = 0.5
+
+
 def _rebuild(
     result: CorpusReadResult,
     fingerprint: str,
@@ -87,6 +96,9 @@ def _rebuild(
 ) -> IngestSummary:
     """Build the index from a read corpus, reusing the previous index's vectors if asked."""
     answers = sum(len(t.answers) for t in result.threads)
+    sizes = {str(p.resolve()): p.stat().st_size for p in result.files}
+    for warning in shrunken_files(index_dir, sizes):
+        log(warning)
     log(f"Indexing {len(result.threads)} threads, {answers} answers into {index_dir} ...")
     known = reusable_vectors(index_dir, embedder) if reuse else {}
     encoder = ReusingEmbedder(embedder, known) if known else embedder
@@ -96,13 +108,30 @@ def _rebuild(
         encoder,
         corpus_fingerprint=fingerprint,
         sources=resolved_sources(paths),
+        corpus_files=sizes,
         batch_size=settings.batch_size,
         progress=True,
     )
     if known:
         log(f"Reused the vectors of {encoder.reused} texts from the previous index.")
     counts = manifest["counts"]
+    if counts["retired"]:
+        log(f"Kept the vectors of {counts['retired']} texts no longer in the corpus, in case they come back.")
     return IngestSummary(index_dir, counts["threads"], counts["answers"], counts["passages"], result.problems, True)
+
+
+def shrunken_files(index_dir: Path, sizes: dict[str, int]) -> list[str]:
+    """A warning for each corpus file under SHRINK_WARNING_SHARE of its size at the last build."""
+    try:
+        before = read_manifest(index_dir)["corpus"].get("files") or {}
+    except IndexIntegrityError:
+        return []
+    return [
+        f"warning: {path} is {size:,} bytes, {before[path]:,} at the last build: cut short? (an editor mid-save, "
+        "a failed copy); its answers leave the index, their vectors are kept and reused if it comes back"
+        for path, size in sizes.items()
+        if isinstance(before.get(path), int) and size < SHRINK_WARNING_SHARE * before[path]
+    ]
 
 
 def resolved_sources(paths: Sequence[str]) -> list[str]:
@@ -111,21 +140,48 @@ def resolved_sources(paths: Sequence[str]) -> list[str]:
     return [str(Path(p).resolve()) for p in paths]
 
 
+def recorded_sources(index_dir: Path) -> list[str] | None:
+    """The corpus an index folder's manifest says it was built from; None when there is no
+    readable manifest."""
+    try:
+        return read_manifest(index_dir)["corpus"]["sources"]
+    except IndexIntegrityError:
+        return None
+
+
+def ingest_command(paths: Sequence[str], index_dir: Path) -> str:
+    return shlex.join(["python", "-m", "assistant", "ingest", *paths, "--index-dir", str(index_dir)])
+
+
 def open_index(settings: Settings, embedder: Embedder, log: Log = log_to_stderr) -> CorpusIndex:
-    """Load the index for the configured corpus (ASSISTANT_CORPUS_PATHS), rebuilding it from
-    that corpus first when it is missing, stale, damaged or built from other sources (if
-    allowed). A configured corpus that cannot be reached is refused, never skipped; with
-    check_corpus off the index is served as built (its files still checked)."""
+    """Load the index to serve (ask, eval, serve: reading commands), never replacing it with
+    a build of another corpus (only ingest does that).
+
+    The index is served against the corpus its manifest records and refreshed from that
+    same corpus when its files changed or the index is damaged (if settings.rebuild). A
+    corpus configured explicitly (ASSISTANT_CORPUS_PATHS) that is not the recorded one is
+    refused, with the command that rebuilds the folder from it. A folder with no readable
+    manifest is built from the configured corpus, or corpus/. A corpus that cannot be
+    reached is refused, never skipped; with check_corpus off the index is served as built
+    (its files still checked)."""
     folder = settings.index_dir
     if not settings.check_corpus:
         return load_index(folder, embedder)
-    missing = [p for p in settings.corpus_paths if not Path(p).exists()]
-    if missing or not settings.corpus_paths:
-        raise CorpusUnreachableError(
-            f"the corpus the index at {folder} must match cannot be reached: {', '.join(missing) or 'none configured'} "
-            "(set ASSISTANT_CORPUS_PATHS, or ASSISTANT_CHECK_CORPUS=false to serve the index as built)"
+    configured = resolved_sources(settings.corpus_paths) if settings.corpus_paths is not None else None
+    recorded = recorded_sources(folder)
+    if configured is not None and recorded is not None and configured != recorded:
+        raise CorpusMismatchError(
+            f"the index at {folder} was built from {', '.join(recorded) or 'no corpus'}, not the configured "
+            f"{', '.join(configured)}; reading commands never replace it. To rebuild it from the configured corpus: "
+            f"{ingest_command(settings.corpus_paths, folder)} (or unset ASSISTANT_CORPUS_PATHS to serve it as built)"
         )
-    sources = resolved_sources(settings.corpus_paths)
+    sources = configured or recorded or resolved_sources(DEFAULT_CORPUS)
+    missing = [p for p in sources if not Path(p).exists()]
+    if missing or not sources:
+        raise CorpusUnreachableError(
+            f"the corpus the index at {folder} must match cannot be reached: {', '.join(missing) or 'none recorded'} "
+            "(restore it, or set ASSISTANT_CHECK_CORPUS=false to serve the index as built)"
+        )
     files, _ = corpus_files(sources)
     fingerprint = corpus_fingerprint(files)
     try:
@@ -180,7 +236,7 @@ class Assistant:
         """One Turn per message (or only the last), each message read in the context of those
         before it, quoting only answers answer_filter keeps. mode and chooser (of the words
         to quote) are for evaluation."""
-        messages = [m.strip() for m in messages]
+        messages = [clean_text(m, f"message {n}").strip() for n, m in enumerate(messages, start=1)]
         queries = resolve(messages, self.index.passage_lexical.knows)
         indices = [len(messages) - 1] if last_only else range(len(messages))
         return [self._answer(messages[i], queries[i], k, mode, chooser, answer_filter) for i in indices]

@@ -10,12 +10,16 @@ from pathlib import Path
 from .errors import SettingsError
 
 ENV_PREFIX = "ASSISTANT_"
+DEFAULT_CORPUS = ("corpus",)  # what `make run` builds its first index from
 
 
 @dataclass(frozen=True)
 class Settings:
     index_dir: Path = Path("embeddings")
-    corpus_paths: tuple[str, ...] = ("corpus",)
+    # The corpus the index must match, when configured (ASSISTANT_CORPUS_PATHS). Unset, an
+    # index is served against the corpus its manifest records, and a new one is built
+    # from DEFAULT_CORPUS (service.open_index).
+    corpus_paths: tuple[str, ...] | None = None
     top_k: int = 5
     fusion: str = "weighted"  # see fusion.FusionMode
     # Encoder arithmetic: "auto" (bf16 where the CPU has native bf16, else fp32), "fp32", "bf16".
@@ -35,7 +39,7 @@ class Settings:
     milvus_timeout_s: int = 10  # for connecting and for each request
     host: str = "127.0.0.1"
     port: int = 7860
-    feedback_path: Path = Path("feedback.jsonl")
+    feedback_path: Path = Path("feedback.sqlite3")  # a .jsonl of an earlier version is imported once
     queue_size: int = 64  # requests waiting beyond this get a "busy" message
     concurrency: int = 2  # replies computed at once: one per core on the reference machine
     # Bounds on what one request or session may ask of the server (web/limits.py).
@@ -43,6 +47,7 @@ class Settings:
     max_turns: int = 50  # messages in one conversation
     max_request_bytes: int = 1024 * 1024  # any request body (50 messages of 2,000 characters fit)
     feedback_per_minute: int = 20  # votes one browser session may record per minute
+    feedback_global_per_minute: int = 120  # votes all sessions together may record per minute
     max_sessions: int = 1000  # browser sessions whose conversation is kept; the oldest go first
     session_ttl_s: int = 6 * 3600  # a conversation left alone this long is dropped
 
@@ -69,7 +74,7 @@ class Settings:
         if self.top_k < 1 or self.top_k > 50:
             raise SettingsError(f"top_k must be between 1 and 50, not {self.top_k}")
         for name in ("batch_size", "queue_size", "concurrency", "max_message_chars", "max_turns", "max_request_bytes",
-                     "feedback_per_minute", "max_sessions", "session_ttl_s"):
+                     "feedback_per_minute", "feedback_global_per_minute", "max_sessions", "session_ttl_s"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1")
         if self.index_backend not in ("faiss", "milvus"):
@@ -95,7 +100,7 @@ def _convert(name: str, raw: str, default):
             return int(raw)
         if isinstance(default, Path):
             return Path(raw)
-        if isinstance(default, tuple):
+        if isinstance(default, tuple) or name == "corpus_paths":
             return tuple(p for p in raw.split(os.pathsep) if p)
         return raw
     except ValueError:

@@ -56,6 +56,8 @@ COMMENT_PLACEHOLDER = "Add a comment to your vote (optional)"
 SEND_COMMENT = "Send comment"
 COMMENT_THANKS = "Thank you: your comment is recorded with your vote."
 TOO_MANY_VOTES = "Thank you: your votes for the last minute are recorded. Please wait a moment before voting again."
+FEEDBACK_BUSY = "Thank you. Many votes are arriving right now, so this one was not recorded; please try again in a minute."
+FEEDBACK_FULL = "Thank you. Feedback is not being recorded at the moment: its store is full."
 SEARCHED_FOR = "Searched for:"
 # A follow-up is searched together with what came before it; the reply can show that.
 READ_TOGETHER = "Read together with your earlier question"

@@ -288,9 +288,11 @@ def test_another_working_directory_does_not_rebuild_the_index_from_its_own_corpu
 
 
 def test_a_manifest_copied_from_another_build_is_not_served(tmp_path, fake_embedder):
-    """Issue 10: a manifest (and build) copied from an index of another corpus was served."""
+    """Issue 10: a manifest (and build) copied from an index of another corpus was served.
+    Issue 22: a reading command refuses it, rebuilding nothing; ingest replaces it."""
     import shutil
 
+    from assistant.errors import CorpusMismatchError
     from assistant.settings import Settings
 
     corpus_a, corpus_b = two_corpora(tmp_path)
@@ -301,12 +303,82 @@ def test_a_manifest_copied_from_another_build_is_not_served(tmp_path, fake_embed
     build_b = read_manifest(settings_b.index_dir)["build"]
     shutil.copytree(settings_b.index_dir / build_b, settings_a.index_dir / build_b)
     shutil.copy(settings_b.index_dir / MANIFEST, settings_a.index_dir / MANIFEST)
-    with pytest.raises(IndexIntegrityError) as err:
-        open_index(settings_a.with_(rebuild=False), fake_embedder, log=lambda m: None)
-    assert err.value.kind == "mismatch" and str(corpus_b.resolve()) in str(err.value)
+    for settings in (settings_a, settings_a.with_(rebuild=False)):
+        with pytest.raises(CorpusMismatchError) as err:
+            open_index(settings, fake_embedder, log=lambda m: None)
+        assert str(corpus_b.resolve()) in str(err.value)
+        assert f"python -m assistant ingest {corpus_a} --index-dir {settings_a.index_dir}" in str(err.value)
+    assert read_manifest(settings_a.index_dir)["build"] == build_b  # nothing was replaced
+    ingest([str(corpus_a)], settings_a.index_dir, fake_embedder, settings_a, log=lambda m: None)
+    assert len(open_index(settings_a, fake_embedder, log=lambda m: None).threads) == 3
+
+
+def test_ask_serves_an_index_built_from_another_corpus_without_replacing_it(tmp_path, monkeypatch, fake_embedder):
+    """Issue 22 #3: `ingest my.jsonl --index-dir D`, then `ask --index-dir D` from a folder with
+    a corpus/ rebuilt D from ./corpus and deleted the user's build."""
+    from assistant.settings import Settings
+
+    from .conftest import CORPUS
+
+    mine = tmp_path / "my.jsonl"
+    mine.write_text(json.dumps({"id": "t1", "title": "Cheek filler lump", "answers": [
+        {"id": "t1#1", "text": "A small lump after cheek filler usually settles within two weeks."}]}) + "\n")
+    folder = tmp_path / "D"
+    ingest([str(mine)], folder, fake_embedder, Settings(), log=lambda m: None)
+    build = read_manifest(folder)["build"]
+    monkeypatch.chdir(CORPUS.parent)  # the project folder, which has its own corpus/
     messages = []
-    assert len(open_index(settings_a, fake_embedder, log=messages.append).threads) == 3  # rebuilt from a
-    assert any("rebuilding it from" in m for m in messages)
+    index = open_index(Settings(index_dir=folder), fake_embedder, log=messages.append)
+    assert [t.id for t in index.threads] == ["t1"] and messages == []
+    assert read_manifest(folder)["build"] == build and (folder / build).is_dir()
+
+
+def test_a_page_cut_short_and_restored_is_not_encoded_again(fake_settings):
+    """Issue 22 #4: a page cut to a third (an editor mid-save) rebuilt the index without most
+    of its answers and deleted their vectors; restoring the page re-encoded all of them."""
+    from .fakes import FakeEmbedder
+
+    counting = CountingEmbedder(FakeEmbedder())
+    build(fake_settings, counting)
+    page = next(p for p in (fake_settings.index_dir.parent / "corpus").iterdir() if p.name.startswith("000_"))
+    whole = page.read_text(encoding="utf-8")
+    page.write_text(whole[: len(whole) // 3], encoding="utf-8")
+    logged = []
+    open_index(fake_settings, counting, log=logged.append)
+    assert any("cut short" in m and page.name in m for m in logged)  # the shrink is named
+    assert any("Kept the vectors of" in m for m in logged)
+    page.write_text(whole, encoding="utf-8")
+    counting.texts = 0
+    index = open_index(fake_settings, counting, log=lambda m: None)
+    assert len(index.answers) == 26
+    assert counting.texts == 0  # every text of the restored page came from the kept vectors
+    before = load_index(fake_settings.index_dir, counting)
+    for p in range(len(before.passage_rows)):  # and they are the vectors a fresh encoding gives
+        assert np.allclose(vectors_of(before.passage_vectors, np.array([p]))[0],
+                           vectors_of(index.passage_vectors, np.array([p]))[0], atol=0.02)
+
+
+def test_the_kept_vectors_are_bounded(fake_settings, fake_embedder, monkeypatch):
+    import assistant.index_store as index_store
+
+    monkeypatch.setattr(index_store, "RETIRED_MAX_VECTORS", 5)
+    build(fake_settings, fake_embedder)
+    for page in (fake_settings.index_dir.parent / "corpus").glob("000_*"):
+        page.unlink()
+    open_index(fake_settings, fake_embedder, log=lambda m: None)
+    assert read_manifest(fake_settings.index_dir)["counts"]["retired"] == 5
+
+
+class CountingEmbedder:
+    """Counts the texts the wrapped embedder is asked to encode."""
+
+    def __init__(self, inner):
+        self.inner, self.texts = inner, 0
+        self.name, self.weights_sha256, self.dimension = inner.name, inner.weights_sha256, inner.dimension
+
+    def encode(self, texts, **kwargs):
+        self.texts += len(texts)
+        return self.inner.encode(texts, **kwargs)
 
 
 def test_an_unreachable_corpus_is_refused_unless_the_index_is_served_as_built(tmp_path, fake_embedder):
@@ -320,6 +392,6 @@ def test_an_unreachable_corpus_is_refused_unless_the_index_is_served_as_built(tm
     settings = Settings(index_dir=tmp_path / "index", corpus_paths=(str(corpus_a),))
     open_index(settings, fake_embedder, log=lambda m: None)
     shutil.rmtree(corpus_a)
-    with pytest.raises(CorpusUnreachableError, match="ASSISTANT_CORPUS_PATHS"):
+    with pytest.raises(CorpusUnreachableError, match="ASSISTANT_CHECK_CORPUS=false"):
         open_index(settings, fake_embedder, log=lambda m: None)
     assert len(open_index(settings.with_(check_corpus=False), fake_embedder, log=lambda m: None).threads) == 3

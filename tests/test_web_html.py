@@ -6,6 +6,7 @@ import html
 import json
 import re
 import threading
+import time
 from html.parser import HTMLParser
 
 import pytest
@@ -13,8 +14,10 @@ import pytest
 from assistant import wording
 from assistant.compose import turn_to_dict
 from assistant.render import attribution_line
-from assistant.web.feedback import FeedbackLog
+from assistant.web.feedback import FeedbackStore, Outcome
 from assistant.web.html import page_html, reply_html, sources_html
+
+from .feedback_support import feedback_records
 
 
 class TextNodes(HTMLParser):
@@ -124,14 +127,85 @@ def test_corpus_text_is_escaped_in_sources_and_pages():
     assert "mark" in text_nodes(sources_html(hostile_turn(), 1, {"h": thread})).tags
 
 
-def test_feedback_lines_stay_whole_under_concurrent_votes(tmp_path):
-    log = FeedbackLog(tmp_path / "sub" / "feedback.jsonl")
+def test_feedback_records_stay_whole_under_concurrent_votes(tmp_path):
+    store = FeedbackStore(tmp_path / "sub" / "feedback.sqlite3", global_per_minute=1000)
     turn = {"message": "q", "search_query": "q", "quotes": [{"answer_id": "a#1"}]}
-    threads = [threading.Thread(target=log.record, args=(turn, "up" if i % 2 else "down")) for i in range(40)]
+    threads = [threading.Thread(target=store.record, args=(turn, "up" if i % 2 else "down")) for i in range(40)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    entries = [json.loads(line) for line in (tmp_path / "sub" / "feedback.jsonl").read_text().splitlines()]
+    entries = feedback_records(tmp_path / "sub" / "feedback.sqlite3")
     assert len(entries) == 40 and {e["vote"] for e in entries} == {"up", "down"}
     assert all(e["answer_ids"] == ["a#1"] and e["message"] == "q" and e["time"] for e in entries)
+
+
+TURN = {"message": "Will my lip paralysis go away?", "search_query": "Will my lip paralysis go away?",
+        "quotes": [{"answer_id": "000_89d5e1cb873fd9a3#2"}]}
+
+
+def test_invented_session_ids_do_not_get_past_the_rate_for_everyone(tmp_path):
+    """Issue 22 #2: the only rate was per session id, which the client picks: 25 fresh ids
+    recorded 25 more votes at once."""
+    store = FeedbackStore(tmp_path / "f.sqlite3", per_minute=20, global_per_minute=30)
+    outcomes = [store.record(TURN, "up", f"session-{n}", f"reply-{n}") for n in range(100)]
+    assert outcomes.count(Outcome.RECORDED) == 30
+    assert set(outcomes[30:]) == {Outcome.GLOBAL_RATE}
+    assert len(feedback_records(tmp_path / "f.sqlite3")) == 30
+
+
+def test_a_record_is_bounded_in_bytes_not_characters(tmp_path):
+    """Issue 22 #2: 4-byte characters made one record 42 KB."""
+    store = FeedbackStore(tmp_path / "f.sqlite3")
+    wide = "\U0001f600" * 2000  # 2,000 characters, 8,000 bytes
+    turn = {"message": wide, "search_query": " ".join([wide] * 3), "quotes": [{"answer_id": "a#1"}] * 80}
+    assert store.record(turn, "down", "s", "r1", comment=wide) is Outcome.RECORDED
+    [record] = feedback_records(tmp_path / "f.sqlite3")
+    stored = sum(len(str(v).encode()) for v in record.values())
+    assert stored < 20_000
+    assert record["comment"] == wide[:500] and len(record["answer_ids"]) == 50
+
+
+def test_a_full_store_keeps_what_it_has_and_says_so(tmp_path):
+    store = FeedbackStore(tmp_path / "f.sqlite3", max_records=3, global_per_minute=1000)
+    assert [store.record(TURN, "up", None, f"r{n}") for n in range(5)] == [Outcome.RECORDED] * 3 + [Outcome.FULL] * 2
+    assert store.record(TURN, "down", None, "r1") is Outcome.RECORDED  # a changed vote still fits
+    assert [(r["reply_id"], r["vote"]) for r in feedback_records(tmp_path / "f.sqlite3")] == [
+        ("r0", "up"), ("r2", "up"), ("r1", "down")]
+    reopened = FeedbackStore(tmp_path / "f.sqlite3", max_records=3)  # the bound holds across restarts
+    assert reopened.record(TURN, "up", None, "r9") is Outcome.FULL
+
+
+def test_a_vote_does_not_rewrite_the_store(tmp_path):
+    """Issue 22 #2: every vote rewrote the whole feedback.jsonl (131 ms a vote at 40 MiB)."""
+    store = FeedbackStore(tmp_path / "f.sqlite3", global_per_minute=10_000, per_minute=10_000)
+    big = {**TURN, "message": "x" * 7000}
+    for n in range(2000):
+        store.record(big, "up", None, f"r{n}")
+    timings = []
+    for n in range(20):
+        started = time.perf_counter()
+        store.record(TURN, "down", None, f"r{n}")
+        timings.append(time.perf_counter() - started)
+    # 14 MB stored: a rewrite of it takes tens of ms here; an upsert well under a millisecond.
+    assert sorted(timings)[10] < 0.01
+
+
+def test_an_old_feedback_log_is_imported_once(tmp_path):
+    old = tmp_path / "feedback.jsonl"
+    old.write_text(
+        json.dumps({"time": "t1", "reply_id": "a", "vote": "up", "comment": None, "message": "m1", "search_query": "m1",
+                    "answer_ids": ["x#1"]}) + "\n"
+        + "not json\n"
+        + json.dumps({"time": "t2", "reply_id": "a", "vote": "down", "comment": "c", "message": "m1", "search_query": "m1",
+                      "answer_ids": ["x#1"]}) + "\n"
+        + json.dumps({"time": "t3", "reply_id": "b", "vote": "up", "comment": None, "message": "m2", "search_query": "m2",
+                      "answer_ids": []}) + "\n",
+        encoding="utf-8",
+    )
+    FeedbackStore(tmp_path / "feedback.sqlite3").close()
+    records = feedback_records(tmp_path / "feedback.sqlite3")
+    assert [(r["reply_id"], r["vote"], r["comment"]) for r in records] == [("a", "down", "c"), ("b", "up", None)]
+    assert not old.exists() and (tmp_path / "feedback.jsonl.migrated").exists()
+    FeedbackStore(tmp_path / "feedback.sqlite3").close()
+    assert len(feedback_records(tmp_path / "feedback.sqlite3")) == 2  # not imported twice

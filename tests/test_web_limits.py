@@ -19,6 +19,8 @@ from assistant.web.app import build_app
 from assistant.web.html import sources_html
 from assistant.web.limits import RequestLimits
 
+from .feedback_support import feedback_records
+
 
 def echo_app(max_body_bytes: int = 100):
     async def echo(request):
@@ -52,7 +54,7 @@ def test_bodies_over_the_cap_are_refused_declared_or_streamed():
 @pytest.fixture
 def app_events(fake_assistant, fake_settings, tmp_path):
     """The app's event functions by name, and a count of the replies actually computed."""
-    settings = fake_settings.with_(feedback_path=tmp_path / "feedback.jsonl", max_message_chars=200, max_turns=3,
+    settings = fake_settings.with_(feedback_path=tmp_path / "feedback.sqlite3", max_message_chars=200, max_turns=3,
                                    feedback_per_minute=5)
     calls = []
     original = fake_assistant.reply
@@ -114,12 +116,12 @@ def test_votes_with_a_bad_index_are_ignored_and_one_session_is_rate_limited(app_
     request = gr.Request(session_hash="s1")
     for index in ([-1000, 0], [999, 0], "x", None, [True, 0]):
         assert vote(turns, gr.LikeData(None, {"index": index, "value": "", "liked": True}), request) == (gr.skip(), gr.skip())
-    assert not settings.feedback_path.exists()
+    assert not feedback_records(settings.feedback_path)
     with pytest.warns(UserWarning, match="wait a moment") as refused:
         for n in range(8):  # alternating between the two replies; the limit is 5 a minute
             vote(turns, gr.LikeData(None, {"index": [2 * (n % 2), 0], "value": "", "liked": n < 4}), request)
     assert len(refused) == 8 - settings.feedback_per_minute
-    records = [json.loads(line) for line in settings.feedback_path.read_text().splitlines()]
+    records = feedback_records(settings.feedback_path)
     # One record per reply, the last vote that got through: reply 1 "down" (n=4), reply 2 "up" (n=3).
     assert sorted((r["message"][:4], r["vote"]) for r in records) == [("Can ", "up"), ("Will", "down")]
     assert all(len(json.dumps(r)) < 10_000 for r in records)
@@ -135,7 +137,7 @@ def test_a_second_vote_replaces_the_first_and_a_comment_joins_it(app_events, cap
     cleared, hidden = events["send_comment"]("  The quote was about exercise, not my lip.  " + "x" * 1000, voted, turns, request)
     assert cleared == "" and hidden["visible"] is False
     assert wording.COMMENT_THANKS in capsys.readouterr().out  # what the user is told (printed outside a page)
-    [record] = [json.loads(line) for line in settings.feedback_path.read_text().splitlines()]
+    [record] = feedback_records(settings.feedback_path)
     assert record["vote"] == "down" and record["reply_id"] == turns[0]["reply_id"]
     assert record["comment"].startswith("The quote was about exercise, not my lip.") and len(record["comment"]) == 500
 

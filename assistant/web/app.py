@@ -12,13 +12,14 @@ from ..errors import SettingsError
 from ..filters import MAX_SPECIALTY_CHARS, AnswerFilter
 from ..service import Assistant
 from ..settings import Settings
-from .feedback import MAX_COMMENT_CHARS, FeedbackLog
+from ..text_gate import InvalidTextError, clean_text
+from .feedback import MAX_COMMENT_CHARS, FeedbackStore, Outcome
 from .html import page_html, reply_html, shortened, sources_html, user_message_html
 
 
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     threads = assistant.index.thread_by_id
-    feedback = FeedbackLog(settings.feedback_path, settings.feedback_per_minute, settings.max_message_chars)
+    feedback = FeedbackStore(settings.feedback_path, settings.feedback_per_minute, settings.feedback_global_per_minute)
     browse_choices = [(t.title, t.id) for t in assistant.index.threads]
     max_chars, max_turns = settings.max_message_chars, settings.max_turns
 
@@ -30,18 +31,19 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         if len(messages) > max_turns or any(len(m) > max_chars for m in messages):
             raise gr.Error(f"at most {max_turns} messages of at most {max_chars} characters each")
         try:
+            messages = [clean_text(m, f"message {n}") for n, m in enumerate(messages, start=1)]
             answer_filter = AnswerFilter.of(specialty, min_rating)
-        except SettingsError as exc:
+        except (SettingsError, InvalidTextError) as exc:
             raise gr.Error(str(exc)) from None
         return {"turns": [turn_to_dict(t) for t in assistant.converse(messages, answer_filter=answer_filter)]}
 
     def respond(message: str, turns: list, specialty: str | None = None, min_rating: float | None = None):
         """The chat is rebuilt from the server's own record of the conversation (turns),
         never from what the browser sends back."""
-        message = message.strip() if isinstance(message, str) else ""
         try:
+            message = clean_text(message, "Your message").strip() if isinstance(message, str) else ""
             answer_filter = AnswerFilter.of(specialty, min_rating)
-        except SettingsError as exc:
+        except (SettingsError, InvalidTextError) as exc:
             gr.Warning(str(exc))
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
         refusal = (
@@ -78,18 +80,21 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             return gr.skip(), gr.skip()
         choice = "up" if event.liked else "down"
         turn = turns[number - 1]
-        if not feedback.record(turn, choice, request.session_hash, turn.get("reply_id")):
-            gr.Warning(wording.TOO_MANY_VOTES)
+        if not _recorded(feedback.record(turn, choice, request.session_hash, turn.get("reply_id"))):
             return gr.skip(), gr.skip()
         return {"number": number, "vote": choice}, gr.update(visible=True)
 
     def send_comment(comment: str, voted: dict | None, turns: list, request: gr.Request):
-        number = _valid_number((voted or {}).get("number"), turns)
-        if number is None or not isinstance(comment, str) or not comment.strip():
+        number = _valid_number((voted or {}).get("number") if isinstance(voted, dict) else None, turns)
+        if number is None or not isinstance(comment, str) or not comment.strip() or voted.get("vote") not in ("up", "down"):
+            return gr.skip(), gr.skip()
+        try:
+            comment = clean_text(comment, "Your comment")
+        except InvalidTextError as exc:
+            gr.Warning(str(exc))
             return gr.skip(), gr.skip()
         turn = turns[number - 1]
-        if not feedback.record(turn, voted["vote"], request.session_hash, turn.get("reply_id"), comment):
-            gr.Warning(wording.TOO_MANY_VOTES)
+        if not _recorded(feedback.record(turn, voted["vote"], request.session_hash, turn.get("reply_id"), comment)):
             return gr.skip(), gr.skip()
         gr.Info(wording.COMMENT_THANKS)
         return "", gr.update(visible=False)
@@ -166,6 +171,20 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                            api_visibility="private", queue=False)
         gr.api(ask, api_name="ask", concurrency_id="reply")
     return app
+
+
+FEEDBACK_NOTICES = {
+    Outcome.SESSION_RATE: wording.TOO_MANY_VOTES,
+    Outcome.GLOBAL_RATE: wording.FEEDBACK_BUSY,
+    Outcome.FULL: wording.FEEDBACK_FULL,
+}
+
+
+def _recorded(outcome: Outcome) -> bool:
+    """Whether a vote was kept; when not, the voter is told why (a notice, not an error)."""
+    if outcome is not Outcome.RECORDED:
+        gr.Warning(FEEDBACK_NOTICES[outcome])
+    return outcome is Outcome.RECORDED
 
 
 def reply_choices(turns: list[dict]) -> list[tuple[str, int]]:
