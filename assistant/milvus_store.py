@@ -26,7 +26,9 @@ address of a Milvus standalone or cluster. pymilvus is imported only here.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -67,15 +69,44 @@ def connect(uri: str, timeout_s: float):
         from pymilvus import MilvusClient
     except ImportError as exc:  # pragma: no cover - pymilvus is a declared dependency
         raise MilvusUnavailableError(f"pymilvus is not installed ({exc}); pip install pymilvus milvus-lite") from None
+    with _milvus_lite_log() as lite_errors:
+        try:
+            if not _is_server(uri):
+                Path(uri).parent.mkdir(parents=True, exist_ok=True)
+            return MilvusClient(uri=uri, timeout=timeout_s)
+        except Exception as exc:
+            if any("lock" in e.lower() for e in lite_errors):
+                raise MilvusUnavailableError(
+                    f"the Milvus Lite file {uri} is open in another process (one process at a time may use it): "
+                    "stop that one, or set ASSISTANT_MILVUS_URI to another file"
+                ) from None
+            raise MilvusUnavailableError(
+                f"cannot reach Milvus at {uri}: {first_line(exc)} (start it, fix ASSISTANT_MILVUS_URI, or set "
+                "ASSISTANT_INDEX_BACKEND=faiss to search the local index folder)"
+            ) from None
+
+
+@contextmanager
+def _milvus_lite_log():
+    """Milvus Lite logs a failure to open its file as a 20-line traceback before the
+    client raises; that is kept from the user's terminal, and its one-line causes are
+    handed to the caller (list of messages) to say what went wrong in our own words."""
+    causes: list[str] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            exc = record.exc_info[1] if record.exc_info else None
+            causes.append(f"{record.getMessage()} {type(exc).__name__}: {first_line(exc)}" if exc else record.getMessage())
+
+    lite = logging.getLogger("milvus_lite")
+    handler, propagate = Keep(), lite.propagate
+    lite.addHandler(handler)
+    lite.propagate = False
     try:
-        if not _is_server(uri):
-            Path(uri).parent.mkdir(parents=True, exist_ok=True)
-        return MilvusClient(uri=uri, timeout=timeout_s)
-    except Exception as exc:
-        raise MilvusUnavailableError(
-            f"cannot reach Milvus at {uri}: {first_line(exc)} (start it, fix ASSISTANT_MILVUS_URI, or set "
-            "ASSISTANT_INDEX_BACKEND=faiss to search the local index folder)"
-        ) from None
+        yield causes
+    finally:
+        lite.removeHandler(handler)
+        lite.propagate = propagate
 
 
 def collection_prefix(index: CorpusIndex) -> str:

@@ -211,7 +211,8 @@ ORDINARY_CONTEXT = {
 }
 
 
-def pattern_flags(message: str) -> list[RedFlag]:
+@lru_cache(maxsize=512)  # a follow-up re-reads the messages before it
+def pattern_flags(message: str) -> tuple[RedFlag, ...]:
     flags = []
     for clause in clauses(message):
         for urgency, sign, pattern in _COMPILED:
@@ -223,7 +224,7 @@ def pattern_flags(message: str) -> list[RedFlag]:
                     continue
                 flags.append(RedFlag(urgency, sign, "pattern", match.group(0)))
                 break
-    return flags
+    return tuple(flags)
 
 
 def _negated(before: str) -> bool:
@@ -232,7 +233,8 @@ def _negated(before: str) -> bool:
     return bool(NEGATION.search(NOT_NEGATION.sub(" ", window)))
 
 
-def asserted_clauses(message: str) -> list[str]:
+@lru_cache(maxsize=512)  # asked for the encoder, then for the evidence, and again for follow-ups
+def asserted_clauses(message: str) -> tuple[str, ...]:
     """The clauses of a message minus what it denies or only asks about."""
     out = []
     for clause in clauses(message):
@@ -245,7 +247,7 @@ def asserted_clauses(message: str) -> list[str]:
         text = text[: min(cuts)] if cuts else text
         if len(text.split()) >= 2:
             out.append(text.strip())
-    return out
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------------------------

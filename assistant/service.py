@@ -8,6 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .compose import compose_turn
 from .conversation import resolve
 from .corpus import CorpusReadResult, corpus_files, corpus_fingerprint, read_corpus
@@ -16,7 +18,7 @@ from .errors import CorpusMismatchError, CorpusUnreachableError, IndexIntegrityE
 from .filters import NO_FILTER, AnswerFilter
 from .fusion import FusionMode
 from .index_store import CorpusIndex, ReusingEmbedder, build_index, load_index, read_manifest, reusable_vectors
-from .models import Problem, SearchQuery, Turn
+from .models import Problem, QuestionFocus, SearchQuery, Turn
 from .question_focus import focus_of
 from .quoting import Chooser, QuoteEvidence, choose_span
 from .red_flags import RedFlagDetector
@@ -239,30 +241,52 @@ class Assistant:
         messages = [clean_text(m, f"message {n}").strip() for n, m in enumerate(messages, start=1)]
         queries = resolve(messages, self.index.passage_lexical.knows)
         indices = [len(messages) - 1] if last_only else range(len(messages))
-        return [self._answer(messages[i], queries[i], k, mode, chooser, answer_filter) for i in indices]
+        plans = [self._plan(messages[i], queries[i]) for i in indices]
+        # One encoder call for the whole request: every text once, however many turns read it
+        # (a follow-up searches with the messages before it; a focus can equal its message).
+        texts = list(dict.fromkeys(t for plan in plans for t in plan.texts))
+        vectors = dict(zip(texts, self.embedder.encode(texts))) if texts else {}
+        return [self._answer(plan, vectors, k, mode, chooser, answer_filter) for plan in plans]
 
     def reply(self, messages: Sequence[str], **kwargs) -> Turn:
         return self.converse(messages, last_only=True, **kwargs)[0]
 
-    def _answer(self, message, query: SearchQuery, k, mode, chooser: Chooser, answer_filter: AnswerFilter) -> Turn:
-        if not message:
-            return compose_turn(message, query, [], None)
-        keeps_none = not answer_filter.is_empty and not self.retriever.allowed(answer_filter).answers.any()
+    def _plan(self, message: str, query: SearchQuery) -> TurnPlan:
+        searched = [text for text, _ in query.parts] if message else []
         # Red flags of the message; a follow-up ("is that normal?") keeps those of the
         # messages it is read with, so the urgent notice does not vanish from the reply.
-        searched = [text for text, _ in query.parts]
-        triaged = searched if query.is_followup else [message]
+        triaged = (searched if query.is_followup else [message]) if message else []
         # What the message itself asks (a follow-up's last part), to choose the words to quote.
-        focus = focus_of(searched[-1], self.retriever.is_background)
-        # One encoder call for the search, the focus and the triage: batched, the extra
-        # texts cost about a third of a second call (bench/bench_red_flags.py).
+        focus = focus_of(searched[-1], self.retriever.is_background) if message else None
         clauses = self.red_flags.texts_to_encode(triaged)
-        vectors = self.embedder.encode([*searched, focus.text, *clauses])
-        n = len(searched)
+        return TurnPlan(message, query, tuple(searched), tuple(triaged), focus, tuple(clauses))
+
+    def _answer(self, plan: TurnPlan, vectors: dict[str, np.ndarray], k, mode, chooser: Chooser,
+                answer_filter: AnswerFilter) -> Turn:
+        if not plan.message:
+            return compose_turn(plan.message, plan.query, [], None)
+        keeps_none = not answer_filter.is_empty and not self.retriever.allowed(answer_filter).answers.any()
         result = self.retriever.search(
-            query, k or self.settings.top_k, mode, part_vectors=vectors[:n], focus_vector=vectors[n],
-            answer_filter=answer_filter,
+            plan.query, k or self.settings.top_k, mode, part_vectors=np.stack([vectors[t] for t in plan.searched]),
+            focus_vector=vectors[plan.focus.text], answer_filter=answer_filter,
         )
-        triage = self.red_flags.assess(*triaged, vectors=vectors[n + 1 :])
-        evidence = QuoteEvidence(focus, result.terms, self.index.passage_lexical.idf)
-        return compose_turn(message, query, result.hits, evidence, triage, chooser, answer_filter, keeps_none)
+        clause_vectors = np.stack([vectors[c] for c in plan.clauses]) if plan.clauses else None
+        triage = self.red_flags.assess(*plan.triaged, vectors=clause_vectors)
+        evidence = QuoteEvidence(plan.focus, result.terms, self.index.passage_lexical.idf)
+        return compose_turn(plan.message, plan.query, result.hits, evidence, triage, chooser, answer_filter, keeps_none)
+
+
+@dataclass(frozen=True)
+class TurnPlan:
+    """What answering one message needs, before anything is encoded."""
+
+    message: str
+    query: SearchQuery
+    searched: tuple[str, ...]  # the texts searched: the message, after earlier ones for a follow-up
+    triaged: tuple[str, ...]  # the messages whose red flags the reply carries
+    focus: QuestionFocus | None  # what the message asks (None for an empty message)
+    clauses: tuple[str, ...]  # the triage's texts to encode
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return (*self.searched, self.focus.text, *self.clauses) if self.focus else ()

@@ -45,6 +45,9 @@ class Settings:
     # Bounds on what one request or session may ask of the server (web/limits.py).
     max_message_chars: int = 2000  # one message, in the chat and in /ask
     max_turns: int = 50  # messages in one conversation
+    # Characters in all the messages of one /ask request (every turn of which is answered):
+    # what bounds its work, as the 2,000 of a message bound one reply's (bench_request_cost).
+    max_request_chars: int = 16_000
     max_request_bytes: int = 1024 * 1024  # any request body (50 messages of 2,000 characters fit)
     feedback_per_minute: int = 20  # votes one browser session may record per minute
     feedback_global_per_minute: int = 120  # votes all sessions together may record per minute
@@ -73,7 +76,7 @@ class Settings:
             raise SettingsError(f"precision must be 'auto', 'fp32', 'bf16' or 'int8', not {self.precision!r}")
         if self.top_k < 1 or self.top_k > 50:
             raise SettingsError(f"top_k must be between 1 and 50, not {self.top_k}")
-        for name in ("batch_size", "queue_size", "concurrency", "max_message_chars", "max_turns", "max_request_bytes",
+        for name in ("batch_size", "queue_size", "concurrency", "max_message_chars", "max_turns", "max_request_chars", "max_request_bytes",
                      "feedback_per_minute", "feedback_global_per_minute", "max_sessions", "session_ttl_s"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"{name} must be at least 1")

@@ -47,7 +47,15 @@ NO_ANSWER_FILTERED = (
 NO_PHYSICIAN_MATCHES = "No physician in this collection has {filter}. Remove or loosen the filter."
 FILTER_LABEL = "Filter physicians"
 SPECIALTY_LABEL = "Specialty contains (e.g. plastic surgeon, dermatolog)"
-MIN_RATING_LABEL = "Lowest rating (0: any, unrated included)"
+MIN_RATING_LABEL = "Lowest rating"
+RATING_CHOICES = [  # (lowest rating kept, how it reads)
+    (0.0, "Any rating, unrated included"),
+    (3.0, "3 stars or more"),
+    (3.5, "3.5 stars or more"),
+    (4.0, "4 stars or more"),
+    (4.5, "4.5 stars or more"),
+    (5.0, "5 stars"),
+]
 
 EMPTY_MESSAGE = "Please type a question."
 MESSAGE_TOO_LONG = "Please keep a message under {n} characters."

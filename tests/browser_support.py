@@ -46,7 +46,7 @@ class RunningApp:
     def __init__(self, corpus: Path, work: Path):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        self.feedback = work / "feedback.jsonl"
+        self.feedback = work / "feedback.sqlite3"
         env = {
             **os.environ,
             "PYTHONPATH": str(REPO),
@@ -54,7 +54,9 @@ class RunningApp:
             "ASSISTANT_CORPUS_PATHS": str(corpus),
             "ASSISTANT_FEEDBACK_PATH": str(self.feedback),
         }
-        self.log = (work / "server.log").open("w")
+        self.index_dir = work / "index"
+        self.log_path = work / "server.log"
+        self.log = self.log_path.open("w")
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             [sys.executable, "app.py", "--port", str(self.port)], cwd=REPO, env=env, stdout=self.log, stderr=subprocess.STDOUT

@@ -203,3 +203,52 @@ def test_a_thread_url_must_be_a_web_address(tmp_path):
     assert [(t.id, t.url) for t in result.threads] == [("t0", "https://example.org/page?x=1")]
     assert sorted(p.line for p in result.problems) == [2, 3, 4, 5, 6]
     assert all("http:// or https://" in p.message for p in result.problems)
+
+
+DIRECTION_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def hostile_thread(**author) -> dict:
+    return {"id": "h1", "title": "Lip \u200bfiller \u202eswelling", "question": "Is this normal?",
+            "answers": [{"id": "h1#1", "headline": "Swelling\u2067 is normal\u2069",
+                         "text": "Swelling after lip filler settles in two weeks. Jose\u0301 agrees.",
+                         "author": {"name": "Ann Alpha, MD\u202e", "title": "Miami\u00ad Plastic Surgeon", "rating": 2.4,
+                                    "reviews": 7, **author}}]}
+
+
+def test_direction_and_invisible_characters_cannot_change_how_an_attribution_reads(tmp_path):
+    """Issue 22 #5: a JSONL name ending in U+202E turned "2.4 out of 5 stars (7 reviews)"
+    into "(sweiver 7) srats 5 fo tuo 4.2" on the card."""
+    path = tmp_path / "hostile.jsonl"
+    path.write_text(json.dumps(hostile_thread()) + "\n", encoding="utf-8")
+    [thread] = read_corpus([path]).threads
+    [answer] = thread.answers
+    assert answer.author.name == "Ann Alpha, MD"
+    assert answer.author.title == "Miami Plastic Surgeon"  # the soft hyphen is gone too
+    assert answer.headline == "Swelling is normal"
+    assert thread.title == "Lip filler swelling"
+    assert answer.text == "Swelling after lip filler settles in two weeks. Jos\u00e9 agrees."  # NFC
+    for text in (answer.author.name, answer.author.title, answer.headline, thread.title, answer.text):
+        assert not set(text) & set(DIRECTION_CONTROLS)
+
+
+def test_a_page_name_line_with_a_direction_control_is_read_without_it(tmp_path):
+    page = (CORPUS / f"{PAGE_IDS[0]}.txt").read_text(encoding="utf-8")
+    assert "Ronald Shelton, MD" in page
+    (tmp_path / "p.txt").write_text(page.replace("Ronald Shelton, MD", "Ronald Shelton\u202e, MD"), encoding="utf-8")
+    [thread] = read_corpus([tmp_path / "p.txt"]).threads
+    names = [a.author.name for a in thread.answers]
+    assert "Ronald Shelton, MD" in names
+    assert not any(set(n or "") & set(DIRECTION_CONTROLS) for n in names)
+
+
+def test_a_lone_surrogate_in_a_corpus_field_skips_that_line_and_names_the_field(tmp_path):
+    path = tmp_path / "t.jsonl"
+    good = hostile_thread()
+    bad = {**hostile_thread(name="Bad \ud800 Name"), "id": "h2"}
+    bad["answers"][0]["id"] = "h2#1"
+    path.write_text(json.dumps(bad) + "\n" + json.dumps(good) + "\n", encoding="utf-8")
+    result = read_corpus([path])
+    assert [t.id for t in result.threads] == ["h1"]
+    problem = only_problem(result)
+    assert problem.line == 1 and "answers[0].author.name holds a lone surrogate" in problem.message

@@ -219,3 +219,29 @@ def test_the_default_backend_imports_neither_milvus_nor_ray(tmp_path):
     result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_milvus_lite_file_open_elsewhere_is_one_line_without_a_traceback(tmp_path, capfd):
+    """Issue 22 #7: a locked Milvus Lite file printed Milvus Lite's 20-line traceback before
+    the one-line error."""
+    import subprocess
+    import sys
+
+    from assistant.milvus_store import connect
+
+    uri = str(tmp_path / "m.db")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"from assistant.milvus_store import connect; c = connect({uri!r}, 10); print('open', flush=True); "
+         "import time; time.sleep(120)"],
+        cwd=REPO, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        capfd.readouterr()
+        with pytest.raises(MilvusUnavailableError, match="open in another process"):
+            connect(uri, 10)
+        out, err = capfd.readouterr()
+        assert "Traceback" not in out + err and out + err == ""
+    finally:
+        holder.kill()
+        holder.wait()

@@ -131,9 +131,9 @@ def test_an_emergency_sign_outranks_infection():
 
 
 def test_semantic_evidence_reads_only_what_the_message_asserts():
-    assert asserted_clauses("no trouble breathing, just my lip is weak") == ["just my lip is weak"]
-    assert asserted_clauses("can botox spread and cause trouble swallowing?") == []
-    assert asserted_clauses("My eyes won't focus since Dysport") == ["my eyes will not focus since dysport"]
+    assert asserted_clauses("no trouble breathing, just my lip is weak") == ("just my lip is weak",)
+    assert asserted_clauses("can botox spread and cause trouble swallowing?") == ()
+    assert asserted_clauses("My eyes won't focus since Dysport") == ("my eyes will not focus since dysport",)
 
 
 def test_messages_read_together_take_the_most_urgent():

@@ -61,7 +61,10 @@ def test_every_text_in_a_reply_is_a_quote_its_attribution_or_fixed_wording(fake_
             author = quote.answer.author
             allowed |= {f"[{n}]", quote.thread.title, attribution_line(author)}
             if author.name:
-                allowed |= {author.name, attribution_line(author)[len(author.name):].strip()}
+                rest = attribution_line(author)[len(author.name):]
+                allowed |= {author.name, rest.strip()}
+                if author.title:  # name and title each set apart (<bdi>), the rating after them
+                    allowed |= {"·", author.title, rest[len(f" · {author.title}"):].strip()}
         fragment = reply_html(data)
         plain = re.search(r'<div class="pa-plain">(.*?)</div>', fragment, re.S)
         assert plain, "every reply carries its plain text for copying"
@@ -209,3 +212,26 @@ def test_an_old_feedback_log_is_imported_once(tmp_path):
     assert not old.exists() and (tmp_path / "feedback.jsonl.migrated").exists()
     FeedbackStore(tmp_path / "feedback.sqlite3").close()
     assert len(feedback_records(tmp_path / "feedback.sqlite3")) == 2  # not imported twice
+
+
+def test_the_card_and_ask_json_carry_no_direction_control(tmp_path, fake_embedder):
+    """Issue 22 #5: the card read "(sweiver 7) srats 5 fo tuo 4.2" for a 2.4 rating."""
+    import json as json_module
+
+    from assistant.service import Assistant
+    from assistant.settings import Settings
+
+    from .test_corpus_reading import DIRECTION_CONTROLS, hostile_thread
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text(json_module.dumps(hostile_thread()) + "\n", encoding="utf-8")
+    assistant = Assistant(Settings(index_dir=tmp_path / "i", corpus_paths=(str(corpus),)), embedder=fake_embedder,
+                          log=lambda m: None)
+    assistant.retriever.min_relevance = 0.0
+    turn = turn_to_dict(assistant.reply(["is lip filler swelling normal?"]))
+    [quote] = turn["quotes"]
+    shown = reply_html(turn)
+    assert not set(json_module.dumps(turn, ensure_ascii=False)) & set(DIRECTION_CONTROLS)
+    assert not set(shown) & set(DIRECTION_CONTROLS)
+    nodes = text_nodes(shown)
+    assert "Ann Alpha, MD" in nodes.texts and any("2.4 out of 5 stars (7 reviews)" in t for t in nodes.texts)

@@ -55,7 +55,7 @@ def test_bodies_over_the_cap_are_refused_declared_or_streamed():
 def app_events(fake_assistant, fake_settings, tmp_path):
     """The app's event functions by name, and a count of the replies actually computed."""
     settings = fake_settings.with_(feedback_path=tmp_path / "feedback.sqlite3", max_message_chars=200, max_turns=3,
-                                   feedback_per_minute=5)
+                                   max_request_chars=500, feedback_per_minute=5)
     calls = []
     original = fake_assistant.reply
     fake_assistant.reply = lambda messages, **kw: calls.append(messages) or original(messages, **kw)
@@ -176,3 +176,73 @@ def test_the_running_server_takes_no_uploads_and_no_oversized_requests(running_a
     connection.endheaders()
     assert connection.getresponse().status == 413
     connection.close()
+
+
+def test_lone_surrogates_are_refused_with_a_message_on_every_web_path(app_events):
+    """Issue 22 #6: "\ud800" in /ask gave the client {"error": null} (a tokenizer TypeError),
+    and in a comment an HTTP 500 (UnicodeEncodeError)."""
+    events, calls, settings = app_events
+    with pytest.raises(gr.Error, match="message 2 holds a lone surrogate"):
+        events["ask"](["Will my lip paralysis from Botox go away?", "why\ud800?"], None, None)
+    with pytest.warns(UserWarning, match="Your message holds a lone surrogate"):
+        assert events["respond"]("my lip \ud800", []) == tuple(gr.skip() for _ in range(5))
+    with pytest.raises(gr.Error, match="specialty holds a lone surrogate"):
+        events["ask"](["Will my lip paralysis from Botox go away?"], "derm\udc00", None)
+    assert calls == []
+    _, _, turns, _, _ = events["respond"]("Will my lip paralysis from Botox go away?", [])
+    request = gr.Request(session_hash="s1")
+    voted, _ = events["vote"](turns, gr.LikeData(None, {"index": [1, 0], "value": "", "liked": True}), request)
+    with pytest.warns(UserWarning, match="Your comment holds a lone surrogate"):
+        assert events["send_comment"]("bad \ud800 comment", voted, turns, request) == (gr.skip(), gr.skip())
+    [record] = feedback_records(settings.feedback_path)
+    assert record["comment"] is None  # the vote stands; the comment was refused
+
+
+def test_a_punctuation_only_specialty_is_refused_not_silently_ignored(app_events):
+    """Issue 22 #7: a specialty of "%" or '"' gave every physician's answers with no notice."""
+    events, calls, _ = app_events
+    for specialty in ("%", '"', " -- "):
+        with pytest.warns(UserWarning, match="no letters or digits"):
+            assert events["respond"]("Will my lip paralysis from Botox go away?", [], specialty, 0) == tuple(
+                gr.skip() for _ in range(5))
+        with pytest.raises(gr.Error, match="no letters or digits"):
+            events["ask"](["Will my lip paralysis from Botox go away?"], specialty, None)
+    assert calls == []
+
+
+def test_one_request_is_bounded_in_all_its_characters(app_events):
+    """Issue 22 #1: 50 long messages in one /ask request made up to 20x the work of 50
+    ordinary ones (bench/bench_request_cost.py)."""
+    events, calls, settings = app_events
+    assert settings.max_request_chars == 500
+    assert len(events["ask"](["Will my lip paralysis from Botox go away? " + "x" * 100] * 3)["turns"]) == 3  # 432
+    with pytest.raises(gr.Error, match="at most 500 characters in all the messages of one request"):
+        events["ask"](["Will my lip paralysis from Botox go away? " + "x" * 130] * 3)  # 522
+
+
+def test_the_server_answers_healthz_with_its_build(running_app):
+    """Issue 22 #6: a readiness endpoint for a load balancer."""
+    with urllib.request.urlopen(running_app.url + "healthz", timeout=30) as response:
+        assert response.status == 200
+        health = json.loads(response.read())
+    manifest = json.loads((running_app.index_dir / "manifest.json").read_text())
+    assert health["status"] == "ready"
+    assert health["build"] == manifest["build"] and health["corpus_fingerprint"] == manifest["corpus"]["fingerprint"]
+    assert health["answers"] == 26
+
+
+def test_a_malformed_call_to_an_internal_event_does_not_flood_the_log(running_app):
+    """Issue 22 #7: each malformed call logged a traceback echoing up to 1 MiB of its input."""
+    config = json.loads(urllib.request.urlopen(running_app.url + "config", timeout=30).read())
+    show_reply = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "show_reply")
+    log = running_app.log_path
+    before = log.stat().st_size
+    for n in range(3):
+        body = json.dumps({"data": ["Z" * 200_000, []], "fn_index": show_reply, "session_hash": f"malformed{n}"}).encode()
+        status, _ = post(running_app.url + "gradio_api/queue/join", body)
+        assert status == 200
+        with urllib.request.urlopen(running_app.url + f"gradio_api/queue/data?session_hash=malformed{n}", timeout=30) as r:
+            r.read()
+    written = log.read_text(encoding="utf-8", errors="replace")[before:]
+    assert len(written) < 3 * 20_000
+    assert max(map(len, written.splitlines()), default=0) <= 600

@@ -30,6 +30,8 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             raise gr.Error("messages must be a non-empty list of strings")
         if len(messages) > max_turns or any(len(m) > max_chars for m in messages):
             raise gr.Error(f"at most {max_turns} messages of at most {max_chars} characters each")
+        if sum(len(m) for m in messages) > settings.max_request_chars:
+            raise gr.Error(f"at most {settings.max_request_chars} characters in all the messages of one request")
         try:
             messages = [clean_text(m, f"message {n}") for n, m in enumerate(messages, start=1)]
             answer_filter = AnswerFilter.of(specialty, min_rating)
@@ -132,8 +134,9 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                     with gr.Row():
                         specialty = gr.Textbox(label=wording.SPECIALTY_LABEL, max_length=MAX_SPECIALTY_CHARS,
                                                elem_id="specialty", scale=3)
-                        min_rating = gr.Slider(0, 5, value=0, step=0.5, label=wording.MIN_RATING_LABEL,
-                                               elem_id="min-rating", scale=2)
+                        # A list, not a slider: a slider's number box showed a typed 7 while 5 applied.
+                        min_rating = gr.Dropdown(choices=[(label, value) for value, label in wording.RATING_CHOICES],
+                                                 value=0.0, label=wording.MIN_RATING_LABEL, elem_id="min-rating", scale=2)
                 examples = gr.Examples(wording.EXAMPLE_QUESTIONS, inputs=box, label=wording.EXAMPLES_LABEL)
                 with gr.Row():
                     clear_button = gr.Button(wording.CLEAR_BUTTON, elem_id="clear")

@@ -96,8 +96,14 @@ def _author_html(author: Author) -> str:
     """The attribution line, the physician's name in bold."""
     line = attribution_line(author)
     name = author.name
+    # <bdi>: a name or title in a right-to-left script is laid out apart from the rating
+    # beside it, so it cannot reorder the figures (direction controls are already gone).
     if name and line.startswith(name):
-        return f"<strong>{esc(name)}</strong>{esc(line[len(name):])}"
+        rest = line[len(name):]
+        if author.title and rest.startswith(f" · {author.title}"):
+            after = rest[len(f" · {author.title}"):]
+            return f"<strong><bdi>{esc(name)}</bdi></strong> · <bdi>{esc(author.title)}</bdi>{esc(after)}"
+        return f"<strong><bdi>{esc(name)}</bdi></strong>{esc(rest)}"
     return esc(line)
 
 
@@ -208,6 +214,9 @@ CSS = """
 .pa-cited { background: #fefce8; color: #111827; }
 .dark .pa-cited { background: #422006; color: #fefce8; }
 .pa-headline { font-weight: 600; }
+/* A name or title with no spaces (10,000 characters of it, say) wraps instead of pushing
+   the panel sideways. */
+.pa-reply, .pa-sources, .pa-page, .pa-user { overflow-wrap: anywhere; min-width: 0; }
 """
 
 # Run once when the page loads. Each new reply is shown from its start, not its end: an

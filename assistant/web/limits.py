@@ -66,7 +66,10 @@ async def _respond(send, status: int, detail: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def middleware(settings: Settings) -> list:
+def middleware(settings: Settings, health: dict) -> list:
+    """The bounds on every request, and /healthz (health.py) answering health."""
     from starlette.middleware import Middleware
 
-    return [Middleware(RequestLimits, max_body_bytes=settings.max_request_bytes)]
+    from .health import Health
+
+    return [Middleware(Health, body=health), Middleware(RequestLimits, max_body_bytes=settings.max_request_bytes)]
