@@ -20,6 +20,7 @@ from .browser_support import (
     require_chromium,
 )
 from .conftest import CORPUS, REPO
+from .feedback_support import feedback_records
 
 pytestmark = pytest.mark.browser
 
@@ -157,13 +158,13 @@ def test_conversation_with_sources_follow_up_and_abstention(page):
     page.wait_for_function("() => document.querySelector('#sources h3')?.innerText.includes('[1]')", timeout=10_000)
 
 
-def test_thumbs_are_recorded_in_the_feedback_file(page, running_app):
+def test_thumbs_are_recorded_in_the_feedback_store(page, running_app):
     ask(page, "Can Botox in my forehead spread to my upper lip?", 0)
-    before = running_app.feedback.read_text().splitlines() if running_app.feedback.exists() else []
+    before = feedback_records(running_app.feedback)
     page.locator("#chat button[aria-label='Dislike']").last.click()
     page.wait_for_timeout(1500)
-    lines = running_app.feedback.read_text().splitlines()
-    entry = json.loads(lines[-1])
+    lines = feedback_records(running_app.feedback)
+    entry = lines[-1]
     assert len(lines) == len(before) + 1
     assert entry["vote"] == "down" and entry["message"] == "Can Botox in my forehead spread to my upper lip?"
     assert entry["answer_ids"] and entry["search_query"]
@@ -339,16 +340,16 @@ def test_an_example_click_asks_it_and_the_picker_names_the_question(page):
 
 def test_two_votes_on_a_reply_leave_one_record_with_its_comment(page, running_app):
     ask(page, "Does exercising the muscles make Botox wear off faster?", 0)
-    before = running_app.feedback.read_text().splitlines() if running_app.feedback.exists() else []
+    before = feedback_records(running_app.feedback)
     page.locator("#chat button[aria-label='Like']").last.click()
     page.wait_for_selector("#comment textarea", timeout=10_000)
     page.locator("#chat button[aria-label='Dislike']").last.click()
     page.fill("#comment textarea", "It answered a different question.")
     page.locator("#send-comment").click()
     page.wait_for_function("() => !document.querySelector('#comment textarea')?.offsetParent", timeout=10_000)
-    lines = running_app.feedback.read_text().splitlines()
+    lines = feedback_records(running_app.feedback)
     assert len(lines) == len(before) + 1
-    record = json.loads(lines[-1])
+    record = lines[-1]
     assert record["vote"] == "down" and record["comment"] == "It answered a different question."
 
 
@@ -416,4 +417,25 @@ def test_filter_controls_narrow_the_quotes_and_the_reply_says_so(browser, runnin
     assert authors and all("Dermatologic Surgeon" in a for a in authors)
     ratings = [float(m) for a in authors for m in re.findall(r"(\d\.\d) out of 5", a)]
     assert len(ratings) == len(authors) and min(ratings) >= 4.5
+    page.context.close()
+
+
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_a_very_long_name_wraps_instead_of_pushing_the_sources_panel_sideways(browser, running_app, screen):
+    """Issue 22 #7: a 10,000-character name overflowed the Sources panel sideways."""
+    from assistant.compose import turn_to_dict
+    from assistant.models import Answer, Author, Quote, SearchQuery, Thread, Turn
+    from assistant.web.html import sources_html
+
+    answer = Answer("x#1", "Swelling settles in two weeks.", None, Author("A" * 10_000 + ", MD", "B" * 3000, 4.0, 3))
+    thread = Thread("x", "T" * 5000, (answer,), "Q" * 5000)
+    turn = Turn("q", SearchQuery("q", (("q", 1.0),)), False, ("d",), (Quote(answer, thread, 0, 10, 1.0, 1.0),))
+    fragment = sources_html(turn_to_dict(turn), 1, {"x": thread})
+    page = new_page(browser, running_app.url, screen, "light")
+    page.evaluate("html => { document.querySelector('#sources').innerHTML = html; }", fragment)
+    panel = page.locator("#sources")
+    page.screenshot(path=str(SCREENSHOTS / f"long-name-{screen}.png"))
+    widths = panel.evaluate("e => [e.scrollWidth, e.clientWidth, document.documentElement.scrollWidth, innerWidth]")
+    assert widths[0] <= widths[1] + 1, widths  # nothing wider than the panel
+    assert widths[2] <= widths[3] + 1, widths  # and the page does not scroll sideways
     page.context.close()

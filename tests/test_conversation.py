@@ -68,3 +68,16 @@ def test_long_conversations_keep_only_recent_context_and_the_topic():
     texts = [t for t, _ in last.parts]
     assert texts[0] == "Botox lip paralysis" and texts[-1] == "why?"
     assert len(texts) <= 3
+
+
+def test_a_request_encodes_each_text_once_however_many_turns_read_it(fake_assistant):
+    """Issue 22 #1: every follow-up re-encoded the messages it was read with, so 50 turns
+    of 2,000 characters encoded each long message up to three times."""
+    seen: list[str] = []
+    inner = fake_assistant.embedder.encode
+    fake_assistant.embedder.encode = lambda texts, **kw: seen.extend(texts) or inner(texts, **kw)
+    long = "My lower lip has been weak since Botox in my chin three weeks ago and it is not better yet"
+    turns = fake_assistant.converse([long, "how long will it last?", "and why?", "is that normal?"])
+    assert len(turns) == 4 and turns[3].search_query.is_followup
+    assert len(seen) == len(set(seen))  # one encoder call, each text in it once
+    assert seen.count(long) == 1

@@ -160,3 +160,19 @@ def test_ask_json_carries_the_urgency_for_programs(fake_assistant):
     assert ordinary["urgency"] is None and ordinary["red_flags"] == []
     infection = turn_to_dict(fake_assistant.reply(["pus and a fever after the filler in my lip"]))
     assert infection["urgency"] == "same_day" and infection["notices"][0] == wording.SAME_DAY_NOTICE
+
+
+def test_a_clause_looks_back_a_bounded_way_so_triage_is_linear_in_the_message():
+    """Issue 22 #1: each clause was matched against every earlier clause of its sentence, so
+    a 2,000-character "w,w,w,..." took 155 ms (quadratic); now each looks back at most
+    EARLIER_REACH_CHARS, whatever the message's shape."""
+    from assistant.red_flags import EARLIER_REACH_CHARS, clauses
+
+    for unit in ("w,", "c,e,h,", "what if, ", "no, "):
+        message = (unit * 2000)[:1999] + "?"
+        parts = clauses(message)
+        assert len(parts) > 200
+        assert max(len(c.earlier) for c in parts) <= EARLIER_REACH_CHARS + len(unit)
+    # ... while framing words a few clauses back still count
+    framed = asserted_clauses("what should I watch for after Botox, like trouble breathing, or swallowing?")
+    assert not any("breath" in c or "swallow" in c for c in framed)
