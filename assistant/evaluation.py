@@ -129,10 +129,25 @@ class RedFlagRow:
     same_day_false_alarm_rate: float  # messages expected "none" that got the same-day notice
     pattern_only_recall: float
     semantic_only_recall: float
-    failures: list[str]
+    recall_by_kind: dict[str, str]  # "found/of" per kind of emergency
+    failures: list[str]  # empty for a blind set: only its summary is printed (BLIND-SETS.md)
 
 
-def evaluate_red_flags(detector, name: str, messages: list[dict]) -> RedFlagRow:
+def message_kind(message: dict) -> str:
+    """A labelled message's kind: its own, or the earlier sets' category as one."""
+    if message.get("kind"):
+        return message["kind"]
+    category, expected = message.get("category", ""), message["expected"]
+    if expected == "none":
+        return "lookalike"
+    if category.startswith("spread"):
+        return "toxin_spread"
+    if category.startswith("vascular"):
+        return "vascular_occlusion"
+    return {"allergy": "anaphylaxis"}.get(category, category or expected)
+
+
+def evaluate_red_flags(detector, name: str, messages: list[dict], blind: bool = False) -> RedFlagRow:
     from .models import Urgency
     from .red_flags import RedFlagDetector
 
@@ -145,7 +160,7 @@ def evaluate_red_flags(detector, name: str, messages: list[dict]) -> RedFlagRow:
         got.append(urgency)
         by_pattern.append(patterns_only.assess(m["text"]).urgency is Urgency.EMERGENCY)
         by_semantic.append(any(f.evidence == "semantic" for f in triage.flags))
-        if urgency != m["expected"]:
+        if urgency != m["expected"] and not blind:
             why = "; ".join(f"{f.sign} ({f.evidence}: {f.words!r})" for f in triage.flags) or "no red flag"
             failures.append(f"expected {m['expected']}, got {urgency} [{m.get('category', '')}]: {m['text']!r} <- {why}")
     expected = [m["expected"] for m in messages]
@@ -163,6 +178,11 @@ def evaluate_red_flags(detector, name: str, messages: list[dict]) -> RedFlagRow:
         same_day_false_alarm_rate=_mean(got[i] == "same_day" for i in none),
         pattern_only_recall=_mean(by_pattern[i] for i in emergency),
         semantic_only_recall=_mean(by_semantic[i] for i in emergency),
+        recall_by_kind={
+            kind: f"{sum(got[i] == 'emergency' for i in emergency if message_kind(messages[i]) == kind)}/"
+                  f"{sum(message_kind(messages[i]) == kind for i in emergency)}"
+            for kind in sorted({message_kind(messages[i]) for i in emergency})
+        },
         failures=failures,
     )
 
@@ -179,6 +199,8 @@ def format_red_flag_table(rows: list[RedFlagRow]) -> str:
             f"{r.same_day_recall:.3f} | {r.same_day_false_alarm_rate:.3f} | {r.pattern_only_recall:.3f} | "
             f"{r.semantic_only_recall:.3f} |"
         )
+    for r in rows:
+        lines.append(f"{r.set}: emergency recall by kind {', '.join(f'{k} {v}' for k, v in r.recall_by_kind.items())}")
     for r in rows:
         lines += [f"{r.set}: {f}" for f in r.failures]
     return "\n".join(lines)
@@ -229,7 +251,8 @@ def run_evaluation(
         print(f"Relevance margins (dense cosine evidence): {json.dumps(margins)}")
         result.update(rows=[asdict(r) for r in rows], safety=safety, margins=margins)
     red_flag_rows = [
-        evaluate_red_flags(assistant.red_flags, str(path), json.loads(path.read_text(encoding="utf-8"))["messages"])
+        evaluate_red_flags(assistant.red_flags, str(path), json.loads(path.read_text(encoding="utf-8"))["messages"],
+                           blind="blind" in path.parts)
         for path in red_flag_paths
     ]
     if red_flag_rows:

@@ -270,8 +270,7 @@ class Assistant:
             plan.query, k or self.settings.top_k, mode, part_vectors=np.stack([vectors[t] for t in plan.searched]),
             focus_vector=vectors[plan.focus.text], answer_filter=answer_filter,
         )
-        clause_vectors = np.stack([vectors[c] for c in plan.clauses]) if plan.clauses else None
-        triage = self.red_flags.assess(*plan.triaged, vectors=clause_vectors)
+        triage = self.red_flags.assess(*plan.triaged, vectors=vectors)
         evidence = QuoteEvidence(plan.focus, result.terms, self.index.passage_lexical.idf)
         return compose_turn(plan.message, plan.query, result.hits, evidence, triage, chooser, answer_filter, keeps_none)
 
@@ -285,7 +284,7 @@ class TurnPlan:
     searched: tuple[str, ...]  # the texts searched: the message, after earlier ones for a follow-up
     triaged: tuple[str, ...]  # the messages whose red flags the reply carries
     focus: QuestionFocus | None  # what the message asks (None for an empty message)
-    clauses: tuple[str, ...]  # the triage's texts to encode
+    clauses: tuple[str, ...]  # the triage's texts to encode (red_flags.RedFlagDetector.texts_to_encode)
 
     @property
     def texts(self) -> tuple[str, ...]:

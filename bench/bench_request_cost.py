@@ -81,8 +81,7 @@ def random_words(seed: int) -> str:
 
 def clear_caches() -> None:
     """What triage remembers of messages it read (a follow-up re-reads them)."""
-    for cached in (red_flags.clauses, red_flags.asserted_clauses, red_flags.pattern_flags):
-        cached.cache_clear()
+    red_flags.read.cache_clear()
 
 
 def ordinary_messages() -> list[str]:

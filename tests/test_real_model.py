@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from assistant import wording
@@ -160,14 +161,34 @@ def test_red_flag_triage_meets_its_targets_on_the_development_sets(real_assistan
 
 
 def test_semantic_evidence_finds_an_emergency_no_pattern_knows(real_assistant):
-    # No word group of the patterns covers a head that "flops"; the encoder relates it to a
-    # neck too weak to hold the head up. And it does not raise the alarm for ordinary effects.
-    message = "my head keeps flopping forward, my neck can't hold it"
+    # No word group of the patterns covers a tongue that "feels enormous"; the encoder
+    # relates it to a swelling tongue. And it does not raise the alarm for ordinary effects.
+    message = "my tongue feels enormous like it does not fit in my mouth since the injection"
     assert RedFlagDetector(None).assess(message).urgency is None
     triage = real_assistant.red_flags.assess(message)
     assert triage.urgency is Urgency.EMERGENCY and triage.flags[0].evidence == "semantic"
     for ordinary in ("my lip feels a little weak since the Botox", "i have a small lump in my lip after filler"):
         assert real_assistant.red_flags.assess(ordinary).urgency is None
+
+
+def test_the_triage_model_applies_what_scikit_learn_fitted():
+    """model.py computes the logistic regressions with numpy from model.json; scikit-learn's
+    own predict_proba on the same coefficients gives the same probabilities."""
+    from sklearn.linear_model import LogisticRegression
+
+    from assistant.red_flags.features import FEATURES
+    from assistant.red_flags.model import TriageModel
+
+    model = TriageModel.load()
+    rng = np.random.default_rng(0)
+    values = rng.normal(size=(50, len(FEATURES)))
+    for classifier in (model.emergency, model.same_day):
+        fitted = LogisticRegression()
+        fitted.classes_ = np.array([0, 1])
+        fitted.coef_ = classifier.coef[None, :]
+        fitted.intercept_ = np.array([classifier.intercept])
+        expected = fitted.predict_proba((values - classifier.mean) / classifier.scale)[:, 1]
+        assert np.allclose([classifier.probability(v) for v in values], expected)
 
 
 def test_damaged_model_weights_are_refused(tmp_path):

@@ -11,7 +11,7 @@ import pytest
 from assistant import wording
 from assistant.compose import turn_to_dict
 from assistant.models import Urgency
-from assistant.red_flags import RedFlagDetector, asserted_clauses
+from assistant.red_flags import RedFlagDetector, read
 
 PATTERNS = RedFlagDetector(None)
 
@@ -27,8 +27,8 @@ def urgency(message: str) -> Urgency | None:
         ("My eyes wont focus and things look doubled since my Dysport", "double or blurred vision"),
         ("food keeps getting stuck when I swallow after the neck injections", "trouble swallowing"),
         ("my lips and tongue are puffing up and I feel dizzy after the injection", "throat or tongue swelling"),
-        ("my left eye went dark right after the filler in my forehead", "sudden vision loss"),
-        ("a patch near my filler went pale and blotchy and it really hurts", "skin turning white, blue or dusky"),
+        ("my left eye went dark right after the filler in my forehead", "a change of vision"),
+        ("a patch near my filler went pale and blotchy and it really hurts", "skin turning white, blue, purple, grey or mottled"),
         ("my speech is garbled since botox", "trouble speaking"),
         ("I cannot lift my arms properly and my eyelids keep falling since botox for my neck",
          "weakness spreading beyond the treated area"),
@@ -131,9 +131,13 @@ def test_an_emergency_sign_outranks_infection():
 
 
 def test_semantic_evidence_reads_only_what_the_message_asserts():
-    assert asserted_clauses("no trouble breathing, just my lip is weak") == ("just my lip is weak",)
-    assert asserted_clauses("can botox spread and cause trouble swallowing?") == ()
-    assert asserted_clauses("My eyes won't focus since Dysport") == ("my eyes will not focus since dysport",)
+    assert read("no trouble breathing, just my lip is weak").asserted_clauses == ("just my lip is weak",)
+    assert read("can botox spread and cause trouble swallowing?").asserted_clauses == ()
+    assert read("My eyes won't focus since Dysport").asserted_clauses == ("my eyes will not focus since dysport",)
+    assert read("no difficulty with speech, swallowing or breathing").asserted_clauses == ()  # a denied list
+    assert read("breathing fine, throat's fine, just a bit puffy").asserted_clauses == ("just a bit puffy",)
+    assert read("I had double vision for a week in 2019, it went away").asserted_clauses == ()  # over
+    assert read("I had filler in 2019 and now my lip is turning white").asserted_clauses != ()  # ... unless now
 
 
 def test_messages_read_together_take_the_most_urgent():
@@ -166,13 +170,13 @@ def test_a_clause_looks_back_a_bounded_way_so_triage_is_linear_in_the_message():
     """Issue 22 #1: each clause was matched against every earlier clause of its sentence, so
     a 2,000-character "w,w,w,..." took 155 ms (quadratic); now each looks back at most
     EARLIER_REACH_CHARS, whatever the message's shape."""
-    from assistant.red_flags import EARLIER_REACH_CHARS, clauses
+    from assistant.red_flags.reading import EARLIER_REACH_CHARS
 
     for unit in ("w,", "c,e,h,", "what if, ", "no, "):
         message = (unit * 2000)[:1999] + "?"
-        parts = clauses(message)
+        parts = read(message).clauses
         assert len(parts) > 200
         assert max(len(c.earlier) for c in parts) <= EARLIER_REACH_CHARS + len(unit)
     # ... while framing words a few clauses back still count
-    framed = asserted_clauses("what should I watch for after Botox, like trouble breathing, or swallowing?")
+    framed = read("what should I watch for after Botox, like trouble breathing, or swallowing?").asserted_clauses
     assert not any("breath" in c or "swallow" in c for c in framed)
