@@ -29,6 +29,26 @@ SAME_DAY_NOTICE = (
     "after an injection can be signs of infection, which needs a doctor's care the same day; if you "
     "cannot reach the clinic, see a doctor or an urgent care centre today."
 )
+# The panel every page shows, whatever the detector makes of a message (web/html.py):
+# the signs that need emergency care, in the words of the products' warnings and the
+# filler literature (red_flags/signs.py), said plainly.
+WARNING_SIGNS_TITLE = "Emergency warning signs"
+WARNING_SIGNS_INTRO = (
+    "Call 911 or your local emergency number, or go to the nearest emergency department, if after "
+    "a Botox or filler injection you have:"
+)
+WARNING_SIGNS = (
+    "trouble breathing, swallowing or speaking, or a voice that changes",
+    "double or blurred vision, or both eyelids drooping",
+    "weakness spreading to your arms, legs or neck, or loss of bladder control",
+    "fast swelling of your throat, tongue, lips or face, hives all over, or fainting",
+    "after filler: skin turning white, blue, purple or grey, a lace-like pattern, a cold patch, "
+    "pain that keeps getting worse, or any change in your vision",
+)
+WARNING_SIGNS_INFECTION = (
+    "Fever, pus, or redness or swelling that spreads: contact the clinic that treated you today."
+)
+WARNING_SIGNS_LINK = "Warning signs"
 # Under an emergency notice the quotes are folded away behind this control (in the
 # terminal: a heading).
 OTHER_CASES = "Physicians' answers to other patients' questions ({n}), not about an emergency like yours"

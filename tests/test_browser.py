@@ -439,3 +439,43 @@ def test_a_very_long_name_wraps_instead_of_pushing_the_sources_panel_sideways(br
     assert widths[0] <= widths[1] + 1, widths  # nothing wider than the panel
     assert widths[2] <= widths[3] + 1, widths  # and the page does not scroll sideways
     page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_the_warning_signs_are_in_view_and_readable_on_the_first_visit(browser, running_app, screen, scheme):
+    """Issue 23: a safety net that does not depend on detection."""
+    page = new_page(browser, running_app.url, screen, scheme)
+    page.screenshot(path=str(SCREENSHOTS / f"first-visit-{screen}-{scheme}.png"))
+    panel = page.locator("#warning-signs")
+    assert panel.locator("h2").inner_text() == wording.WARNING_SIGNS_TITLE
+    assert panel.locator("li").all_inner_texts() == list(wording.WARNING_SIGNS)
+    assert panel.evaluate(IN_VIEW_JS), "the warning signs are not in view on the first visit"
+    for part in ("h2", "p", "li", ".pa-warning-infection"):
+        items = panel.locator(part)
+        for i in range(items.count()):
+            assert items.nth(i).evaluate(CONTRAST_JS) >= WCAG_AA, part
+    page.context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_on_a_phone_the_warning_signs_are_one_tap_away_and_cover_no_urgent_notice(browser, running_app, scheme):
+    page = new_page(browser, running_app.url, "phone", scheme)
+    link = page.locator(".pa-warning-link")
+    assert not link.is_visible()  # the panel itself is in view
+    ask(page, "Will my lip paralysis from Botox go away?", 0)
+    reply = settled(page, ask(page, EMERGENCY, 1))
+    notice = reply.locator(".pa-urgent")
+    assert notice.evaluate(IN_VIEW_JS)
+    assert link.is_visible() and link.evaluate(CONTRAST_JS) >= WCAG_AA
+    box, over = notice.bounding_box(), link.bounding_box()
+    assert over["y"] + over["height"] <= box["y"] or over["y"] >= box["y"] + box["height"], "the link covers the notice"
+    page.screenshot(path=str(SCREENSHOTS / f"warning-link-phone-{scheme}.png"))
+    page.locator("#warning-signs details > summary").evaluate("e => e.parentElement.open = false")  # folded meanwhile
+    link.tap()
+    panel = page.locator("#warning-signs")
+    page.wait_for_function("() => Math.abs(document.querySelector('#warning-signs').getBoundingClientRect().top) < 2", timeout=5_000)
+    page.wait_for_timeout(600)
+    assert panel.locator("details").evaluate("e => e.open")
+    assert panel.locator("h2").evaluate(IN_VIEW_JS) and panel.locator("li").first.evaluate(IN_VIEW_JS)
+    page.context.close()

@@ -95,14 +95,33 @@ class SignMatch:
 
 
 def sign_matches(reading: Reading) -> tuple[SignMatch, ...]:
-    """Every sign pattern's first match in the message, asserted or not (one pass each)."""
+    """Every sign pattern's first match in the message, asserted or not (one pass each);
+    kept with the reading, since a follow-up re-reads the messages before it."""
+    if reading.matches is None:
+        reading.matches = _sign_matches(reading)
+    return reading.matches
+
+
+# Denied matches of one pattern kept as evidence ("no X, no X, ..." counts as a few).
+MAX_DENIED_PER_PATTERN = 3
+
+
+def _sign_matches(reading: Reading) -> tuple[SignMatch, ...]:
+    """Each pattern runs once over the message's distinct clauses; a match is asserted when
+    it is in one of the clauses with that text."""
     found = []
+    distinct = reading.distinct
     for sign, pattern in _PATTERNS:
-        for match in pattern.finditer(reading.joined):
-            asserted = reading.asserted_at(match) and not _ordinary_here(sign, reading, match.start())
-            found.append(SignMatch(sign, match.group(0), asserted))
+        denied = 0
+        for match in pattern.finditer(distinct.joined):
+            offset, clauses = distinct.at(match.start())
+            asserted = any(reading.asserted_in(c, offset) and not _ordinary_here(sign, reading, c.start + offset)
+                           for c in clauses)
+            if asserted or denied < MAX_DENIED_PER_PATTERN:
+                found.append(SignMatch(sign, match.group(0), asserted))
             if asserted:
                 break
+            denied += 1
     return tuple(found)
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import deque
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -103,7 +102,6 @@ def normalise(text: str) -> str:
 class Clause:
     text: str
     start: int  # where it starts in Reading.joined
-    earlier: str  # the clauses before it in its sentence, EARLIER_REACH_CHARS of them at most
     question: bool  # its sentence ends with "?"
     sentence_start: int  # where its sentence starts in Reading.joined
     over: bool  # its sentence speaks of the past that is over, not of now (PAST, PRESENT)
@@ -115,15 +113,21 @@ class Clause:
     def end(self) -> int:
         return self.start + len(self.text)
 
-    def asserts(self, before: str) -> bool:
+    @property
+    def earlier_from(self) -> int:
+        """Where the text this clause looks back at starts in Reading.joined: its sentence's
+        start, or EARLIER_REACH_CHARS back."""
+        return max(self.sentence_start, self.start - EARLIER_REACH_CHARS)
+
+    def asserts(self, earlier: str, before: str) -> bool:
         """Whether words after `before` (this clause's text before them) are asserted: not
         denied in this clause, and not only asked about as a risk in it or, in a question,
-        earlier in the sentence."""
+        earlier in the sentence (`earlier`: the text from earlier_from to this clause)."""
         if self.over or self.denied_item or _negated(before) or FINE.search(self.text):
             return False
-        if SUPPOSITION.search(f"{self.earlier} {before}"):
+        if SUPPOSITION.search(f"{earlier} {before}"):
             return False
-        return not HYPOTHETICAL.search(f"{self.earlier} {before}" if self.question else before)
+        return not HYPOTHETICAL.search(f"{earlier} {before}" if self.question else before)
 
 
 class Reading:
@@ -133,13 +137,11 @@ class Reading:
         self.message = message
         clauses: list[Clause] = []
         at = 0
-        for line in message.splitlines() or [""]:
-            for sentence in _SENTENCE_END.split(normalise(line)):
+        for line in normalise(message).splitlines() or [""]:  # normalise keeps line breaks
+            for sentence in _SENTENCE_END.split(line.strip()):
                 question = sentence.rstrip().endswith("?")
                 sentence_start = at
                 over = bool(PAST.search(sentence)) and not PRESENT.search(sentence)
-                earlier: deque[str] = deque()
-                reach = 0
                 for part in _CLAUSE_BREAK.split(sentence.strip(" .!?")):
                     part = part.strip()
                     if not part:
@@ -147,13 +149,10 @@ class Reading:
                     previous = clauses[-1] if clauses and clauses[-1].sentence_start == sentence_start else None
                     denied_item = bool(previous) and len(part.split()) <= LIST_ITEM_WORDS and (
                         previous.denied_item or bool(NEGATION.search(NOT_NEGATION.sub(" ", previous.text))))
-                    clauses.append(Clause(part, at, " ".join(earlier), question, sentence_start, over, denied_item))
+                    clauses.append(Clause(part, at, question, sentence_start, over, denied_item))
                     at += len(part) + len(BARRIER)
-                    earlier.append(part)
-                    reach += len(part) + 1
-                    while reach > EARLIER_REACH_CHARS and len(earlier) > 1:
-                        reach -= len(earlier.popleft()) + 1
         self.clauses = tuple(clauses)
+        self.matches = None  # the sign matches (features.sign_matches), once found
         self.joined = BARRIER.join(c.text for c in clauses)
         self._starts = [c.start for c in clauses]
 
@@ -171,7 +170,24 @@ class Reading:
     def asserted_at(self, match: re.Match) -> bool:
         """Whether a pattern's match in `joined` is asserted (Clause.asserts)."""
         clause = self.clause_at(match.start())
-        return clause.asserts(self.joined[clause.start : match.start()])
+        return self.asserted_in(clause, match.start() - clause.start)
+
+    def asserted_in(self, clause: Clause, offset: int) -> bool:
+        """Whether the words at offset in a clause are asserted (Clause.asserts)."""
+        return clause.asserts(self.joined[clause.earlier_from : clause.start], clause.text[:offset])
+
+    @cached_property
+    def distinct(self) -> "DistinctClauses":
+        """The clauses' texts, each once: patterns need not run over a text a thousand times."""
+        occurrences: dict[str, list[Clause]] = {}
+        for clause in self.clauses:
+            occurrences.setdefault(clause.text, []).append(clause)
+        texts = list(occurrences)
+        starts, at = [], 0
+        for text in texts:
+            starts.append(at)
+            at += len(text) + len(BARRIER)
+        return DistinctClauses(BARRIER.join(texts), starts, [occurrences[t] for t in texts])
 
     @cached_property
     def asserted_clauses(self) -> tuple[str, ...]:
@@ -185,7 +201,7 @@ class Reading:
         out = []
         for clause in self.clauses:
             # Framed earlier in its sentence (within reach): a supposition, or in a question a risk.
-            lo = max(clause.sentence_start, clause.start - EARLIER_REACH_CHARS)
+            lo = clause.earlier_from
             if _any_between(supposition, lo, clause.start) or (clause.question and _any_between(hypothetical, lo, clause.start)):
                 continue
             if clause.over or clause.denied_item or FINE.search(clause.text):
@@ -196,6 +212,18 @@ class Reading:
             if len(text.split()) >= 2:
                 out.append(text)
         return tuple(out)
+
+
+@dataclass(frozen=True)
+class DistinctClauses:
+    joined: str  # each distinct clause text once, joined by BARRIER
+    starts: list[int]  # where each starts in joined
+    occurrences: list[list[Clause]]  # the clauses with each text, in order
+
+    def at(self, position: int) -> tuple[int, list[Clause]]:
+        """(offset within its text, the clauses with that text) for a position of joined."""
+        i = bisect.bisect_right(self.starts, position) - 1
+        return position - self.starts[i], self.occurrences[i]
 
 
 @lru_cache(maxsize=512)  # a follow-up re-reads the messages before it

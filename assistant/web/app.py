@@ -14,7 +14,7 @@ from ..service import Assistant
 from ..settings import Settings
 from ..text_gate import InvalidTextError, clean_text
 from .feedback import MAX_COMMENT_CHARS, FeedbackStore, Outcome
-from .html import page_html, reply_html, shortened, sources_html, user_message_html
+from .html import page_html, reply_html, shortened, sources_html, user_message_html, warning_panel_html
 
 
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
@@ -109,6 +109,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         # keeps at most max_sessions sessions (launch's state_session_capacity).
         turns = gr.State([], time_to_live=settings.session_ttl_s)
         gr.Markdown(f"# {wording.APP_TITLE}\n{wording.APP_INTRO}")
+        gr.HTML(warning_panel_html(), elem_id="warning-panel")
         with gr.Row():
             with gr.Column(scale=3):
                 chatbot = gr.Chatbot(

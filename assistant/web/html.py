@@ -18,6 +18,19 @@ def esc(text: str | None) -> str:
     return html.escape(text or "", quote=True)
 
 
+def warning_panel_html() -> str:
+    """The emergency warning signs, on every page from the first visit: the safety net for
+    what the detector misses. A link fixed in a corner opens it from anywhere (PAGE_JS)."""
+    signs = "".join(f"<li>{esc(sign)}</li>" for sign in wording.WARNING_SIGNS)
+    return (
+        '<section id="warning-signs" class="pa-warning" aria-labelledby="warning-signs-title">'
+        f'<details open><summary><h2 id="warning-signs-title">{esc(wording.WARNING_SIGNS_TITLE)}</h2></summary>'
+        f"<p>{esc(wording.WARNING_SIGNS_INTRO)}</p><ul>{signs}</ul>"
+        f'<p class="pa-warning-infection">{esc(wording.WARNING_SIGNS_INFECTION)}</p></details></section>'
+        f'<a class="pa-warning-link" href="#warning-signs">{esc(wording.WARNING_SIGNS_LINK)}</a>'
+    )
+
+
 def user_message_html(message: str) -> str:
     return f'<div class="pa-user">{esc(message)}</div>'
 
@@ -214,6 +227,21 @@ CSS = """
 .pa-cited { background: #fefce8; color: #111827; }
 .dark .pa-cited { background: #422006; color: #fefce8; }
 .pa-headline { font-weight: 600; }
+/* The warning signs: calm, readable, always there. */
+.pa-warning details { background: #fff7ed; color: #431407; border: 1px solid #c2410c; border-radius: 8px; padding: .5em .9em; }
+.dark .pa-warning details { background: #2a1208; color: #ffedd5; border-color: #fb923c; }
+.pa-warning summary { cursor: pointer; }
+.pa-warning h2 { display: inline; font-size: 1.05em; margin: 0; color: inherit; }
+.pa-warning p, .pa-warning ul { margin: .35em 0; font-size: .95em; }
+.pa-warning ul { padding-left: 1.3em; }
+.pa-warning-infection { font-weight: 600; }
+/* Once the panel is scrolled out of view, a link to it stays in the top corner (inside
+   the room a reply scrolled into view keeps above it: .pa-reply's scroll margin). */
+.pa-warning-link { position: fixed; right: .6rem; top: .4rem; z-index: 50; padding: .3em .8em; border-radius: 999px;
+                   background: #9a3412; color: #ffffff; font-weight: 700; font-size: .9em; text-decoration: none;
+                   box-shadow: 0 1px 4px rgba(0, 0, 0, .35); visibility: hidden; }
+.pa-warning-link.pa-shown { visibility: visible; }
+.dark .pa-warning-link { background: #fdba74; color: #1c0a02; }
 /* A name or title with no spaces (10,000 characters of it, say) wraps instead of pushing
    the panel sideways. */
 .pa-reply, .pa-sources, .pa-page, .pa-user { overflow-wrap: anywhere; min-width: 0; }
@@ -231,6 +259,14 @@ PAGE_JS = """
     seen = replies.length;
   };
   new MutationObserver(show).observe(document.body, {childList: true, subtree: true});
+  // The "Warning signs" link shows while the panel itself is out of view.
+  const watchPanel = () => {
+    const panel = document.querySelector('#warning-signs');
+    if (!panel) return setTimeout(watchPanel, 200);
+    const link = document.querySelector('.pa-warning-link');
+    new IntersectionObserver(([entry]) => link.classList.toggle('pa-shown', !entry.isIntersecting)).observe(panel);
+  };
+  watchPanel();
   // "Copy this reply" and "Copy conversation": the plain text each reply carries
   // (html.plain_text), never its HTML.
   const copy = async (text, button) => {
@@ -262,6 +298,17 @@ PAGE_JS = """
         } else if (Date.now() < until) setTimeout(go, 50);
       };
       go();
+      return;
+    }
+    // "Warning signs": open the panel and bring it into view, from anywhere on the page.
+    const warning = e.target.closest('.pa-warning-link');
+    if (warning) {
+      e.preventDefault();
+      const panel = document.querySelector('#warning-signs');
+      if (panel) {
+        panel.querySelector('details').open = true;
+        panel.scrollIntoView({block: 'start', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth'});
+      }
       return;
     }
     const all = e.target.closest('#copy-conversation');
