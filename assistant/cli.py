@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--off-topic", type=Path, default=Path("bench/off_topic_general.json"), metavar="FILE",
         help="off-topic messages whose abstention is checked on the graded corpus",
     )
+    p.add_argument(
+        "--conversations", type=Path, nargs="*", metavar="FILE", default=[],
+        help="sets of conversations with every answer graded (bench/blind/search_*.json): nDCG@5, first quote answers",
+    )
     p.add_argument("--skip-search", action="store_true", help="skip the search-quality table")
     p.add_argument("--index-dir", type=Path)
     p.add_argument("--json-out", type=Path, help="also write the results as JSON")
@@ -196,6 +200,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         graded_dir=args.graded,
         graded_index=args.graded_index,
         off_topic_path=args.off_topic,
+        graded_conversation_paths=args.conversations,
     )
     return EXIT_OK
 

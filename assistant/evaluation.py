@@ -66,6 +66,8 @@ def evaluate(assistant, devset: dict) -> tuple[list[Row], dict]:
         ("fused (rrf)", FusionMode.RRF, False),
         ("fused (weighted)", FusionMode.WEIGHTED, False),
         ("fused (weighted) + follow-ups", FusionMode.WEIGHTED, True),
+        ("learned (LambdaRank)", FusionMode.LEARNED, False),
+        ("learned (LambdaRank) + follow-ups", FusionMode.LEARNED, True),
     ]
     rows = []
     for name, mode, followups in systems:
@@ -206,6 +208,43 @@ def format_red_flag_table(rows: list[RedFlagRow]) -> str:
     return "\n".join(lines)
 
 
+@dataclass
+class GradedConversationRow:
+    set: str
+    system: str
+    conversations: int
+    ndcg5: float  # of the reply to the last message, every answer graded 0/1/2
+    first_quote_answers: float  # the first quote is of a grade-2 answer and holds an answering sentence
+    false_abstention_rate: float
+
+
+def evaluate_graded_conversations(assistant, name: str, items: list[dict]) -> list[GradedConversationRow]:
+    """A set whose items are conversations with every answer graded for the last message and
+    the answering sentences of each grade-2 answer (bench/blind/search_*.json). Summary only:
+    nothing of a blind set's failures is printed (BLIND-SETS.md)."""
+    rows = []
+    for system, mode in (("fused (weighted)", FusionMode.WEIGHTED), ("learned (LambdaRank)", FusionMode.LEARNED)):
+        ndcgs, firsts, silent = [], [], []
+        for item in items:
+            turn = assistant.reply(item["messages"], k=K, mode=mode)
+            grades = {a: int(g) for a, g in item["relevance"].items()}
+            ndcgs.append(ndcg_at_k([q.answer.id for q in turn.quotes], grades))
+            silent.append(not turn.quotes)
+            first = turn.quotes[0] if turn.quotes else None
+            sentences = item.get("answering_sentences", {}).get(first.answer.id, []) if first else []
+            firsts.append(bool(first) and grades.get(first.answer.id) == 2 and any(s in first.text for s in sentences))
+        rows.append(GradedConversationRow(name, system, len(items), _mean(ndcgs), _mean(firsts), _mean(silent)))
+    return rows
+
+
+def format_graded_conversations(rows: list[GradedConversationRow]) -> str:
+    lines = ["| set | system | conversations | nDCG@5 | first quote answers | false-abstention rate |",
+             "|---|---|---|---|---|---|"]
+    lines += [f"| {r.set} | {r.system} | {r.conversations} | {r.ndcg5:.3f} | {r.first_quote_answers:.3f} | "
+              f"{r.false_abstention_rate:.3f} |" for r in rows]
+    return "\n".join(lines)
+
+
 def format_table(rows: list[Row]) -> str:
     head = "| system | nDCG@5 | Recall@5 | follow-up nDCG@5 | abstention accuracy | false-abstention rate |"
     lines = [head, "|---|---|---|---|---|---|"]
@@ -227,6 +266,7 @@ def run_evaluation(
     graded_dir: Path | None = None,
     graded_index: Path | None = None,
     off_topic_path: Path | None = None,
+    graded_conversation_paths: list[Path] = (),
 ) -> dict:
     """Search quality on devset_path (None: skip it), red-flag triage on each of
     red_flag_paths, quote quality on each of quote_paths, and search quality on a corpus
@@ -271,6 +311,15 @@ def run_evaluation(
         print("Quote choice:")
         print(format_quote_table(quote_rows))
         result["quotes"] = [asdict(r) for r in quote_rows]
+    if graded_conversation_paths:
+        graded_rows = [
+            row
+            for path in graded_conversation_paths
+            for row in evaluate_graded_conversations(assistant, str(path), json.loads(path.read_text(encoding="utf-8"))["items"])
+        ]
+        print("Graded conversations:")
+        print(format_graded_conversations(graded_rows))
+        result["graded_conversations"] = [asdict(r) for r in graded_rows]
     if graded_dir is not None:
         result["graded"] = _graded(assistant, settings, graded_dir, graded_index, off_topic_path)
     print(f"({time.perf_counter() - started:.1f} s)", file=sys.stderr)

@@ -10,6 +10,7 @@ class FusionMode(str, Enum):
     LEXICAL = "lexical"  # BM25 only
     WEIGHTED = "weighted"  # convex combination of normalised dense and lexical scores
     RRF = "rrf"  # reciprocal rank fusion of the ranked lists
+    LEARNED = "learned"  # weights learned from graded questions (ranking.LearnedRanker)
 
     @classmethod
     def parse(cls, value: "str | FusionMode") -> "FusionMode":
@@ -32,12 +33,13 @@ DENSE_WEIGHT = 0.8
 RRF_K = 60
 
 
-def fuse(mode: FusionMode, semantic: float, lexical: float, ranks: list[int | None]) -> float:
-    """The ranking score of one candidate answer.
+def fuse(mode: FusionMode, semantic, lexical, reciprocal_ranks):
+    """The ranking score of candidate answers (arrays, one value per candidate) in a
+    hand-set mode.
 
     semantic: cosine evidence in [-1, 1]; lexical: BM25 evidence normalised to [0, 1]
-    by the best score of this query; ranks: the candidate's 0-based rank in each
-    ranked list (None where absent), used by RRF only.
+    by the best score of this query; reciprocal_ranks: for each ranked list, 1 / (RRF_K +
+    1 + rank) of each candidate (0 where absent), used by RRF only.
     """
     if mode is FusionMode.DENSE:
         return semantic
@@ -45,4 +47,6 @@ def fuse(mode: FusionMode, semantic: float, lexical: float, ranks: list[int | No
         return lexical
     if mode is FusionMode.WEIGHTED:
         return DENSE_WEIGHT * semantic + (1 - DENSE_WEIGHT) * lexical
-    return sum(1.0 / (RRF_K + r + 1) for r in ranks if r is not None)
+    if mode is FusionMode.RRF:
+        return sum(reciprocal_ranks)
+    raise ValueError(f"{mode} is not a hand-set fusion mode")

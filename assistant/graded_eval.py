@@ -30,6 +30,7 @@ SYSTEMS = (
     ("dense only", FusionMode.DENSE),
     ("fused (rrf)", FusionMode.RRF),
     ("fused (weighted)", FusionMode.WEIGHTED),
+    ("learned (LambdaRank)", FusionMode.LEARNED),
 )
 
 

@@ -38,12 +38,14 @@ from .errors import IndexIntegrityError, MilvusUnavailableError, first_line
 from .filters import AnswerFilter, title_words
 from .index_store import CorpusIndex
 from .vector_store import (
+    SCORE_DECIMALS,
     CandidateEvidence,
     LexicalEvidence,
     LexicalList,
     TIE_MARGIN,
     SentenceCosines,
     best_first,
+    mean_per_group,
     passage_ids_of,
     sentence_ids_of,
 )
@@ -54,6 +56,8 @@ KINDS = ("passages", "sentences", "questions")
 IDENTITY = "pa.identity"
 COMPLETE = "pa.complete"
 INSERT_BATCH = 2000
+# Passages per answer whose mean is its passage_top3 evidence (as vector_store computes it).
+TOP_PASSAGES = 3
 # Milvus returns at most this many hits per search (its topk limit).
 MAX_LIMIT = 16384
 # A filtered question search names the kept threads ("id in [...]") up to this many;
@@ -163,19 +167,30 @@ class MilvusVectors:
         hits = self._search("questions", [query], min(k * QUESTION_OVERFETCH, MAX_LIMIT), "", field=field)[0]
         return [h for h in hits if allowed[h["id"]]]
 
-    def evidence(self, answers, query):
+    def evidence(self, answers, query, focus):
         """Best passage and best sentence per answer by Milvus's grouping search (one hit per
         answer), so a search returns ~100 hits rather than every passage of every candidate."""
         idx = self.index
         expression = f"answer in {answers.tolist()}"
         best_passage = np.full(len(answers), -1, dtype=np.int64)
         passage = np.full(len(answers), np.nan, dtype=np.float32)
-        for hit in self._search("passages", [query], len(answers), expression, group_by="answer")[0]:
+        top: list[list[float]] = [[] for _ in answers]  # each answer's best passages' cosines, up to TOP_PASSAGES
+        hits = self._search("passages", [query], len(answers), expression, group_by="answer", group_size=TOP_PASSAGES)[0]
+        for hit in hits:
             i = int(np.searchsorted(answers, hit["entity"]["answer"]))
-            best_passage[i], passage[i] = hit["id"], hit["distance"]
+            top[i].append(hit["distance"])
+            key = (round(hit["distance"], SCORE_DECIMALS), -hit["id"])
+            if best_passage[i] < 0 or key > (round(float(passage[i]), SCORE_DECIMALS), -best_passage[i]):
+                best_passage[i], passage[i] = hit["id"], hit["distance"]
         sentence = np.full(len(answers), np.nan, dtype=np.float32)
-        for hit in self._search("sentences", [query], len(answers), expression, group_by="answer")[0]:
-            sentence[int(np.searchsorted(answers, hit["entity"]["answer"]))] = hit["distance"]
+        focus_cos = np.full(len(answers), np.nan, dtype=np.float32)
+        best_sentence = np.full(len(answers), -1, dtype=np.int64)
+        focus_sentence = np.full(len(answers), -1, dtype=np.int64)
+        by_query, by_focus = self._search("sentences", [query, focus], len(answers), expression, group_by="answer")
+        for hits, ids, cosines in ((by_query, best_sentence, sentence), (by_focus, focus_sentence, focus_cos)):
+            for hit in hits:
+                i = int(np.searchsorted(answers, hit["entity"]["answer"]))
+                ids[i], cosines[i] = hit["id"], hit["distance"]
         missing = np.flatnonzero(best_passage < 0)
         if len(missing):  # an approximate index (a server's HNSW) may leave a group out
             ids = passage_ids_of(idx, answers[missing])
@@ -183,10 +198,16 @@ class MilvusVectors:
             for j, a in zip(missing, answers[missing]):
                 own = np.flatnonzero(idx.passage_rows[ids, 0] == a)
                 best_passage[j], passage[j] = ids[own[np.argmax(cos[own])]], cos[own].max()
+                top[j] = sorted(cos[own].tolist())[-TOP_PASSAGES:]
         threads = np.unique(idx.answer_thread[answers])
         q_cos = self._cosines("questions", threads, [query], f"id in {threads.tolist()}")[0]
         question = q_cos[np.searchsorted(threads, idx.answer_thread[answers])]
-        return CandidateEvidence(best_passage, passage, sentence, question)
+        top3 = np.array([np.mean(t) if t else np.nan for t in top], dtype=np.float32)
+        # Every candidate's sentence vectors, fetched by id (a few hundred), for their means.
+        sentence_ids = sentence_ids_of(idx, answers)
+        centroid = mean_per_group(self._vectors("sentences", sentence_ids), idx.answer_first_sentence, answers)
+        return CandidateEvidence(best_passage, passage, sentence, question, best_sentence, focus_sentence, focus_cos,
+                                 top3, centroid)
 
     def sentence_cosines(self, answers, query, focus):
         """The shown answers' sentence vectors fetched by id (a few hundred at most) and
@@ -243,11 +264,15 @@ class MilvusVectors:
         return np.asarray([rows[int(i)] for i in ids], dtype=np.float32)
 
     def _search(
-        self, kind: str, queries, limit: int, expression: str, group_by: str | None = None, field: str = "vector"
+        self, kind: str, queries, limit: int, expression: str, group_by: str | None = None, field: str = "vector",
+        group_size: int = 1,
     ) -> list[list[dict]]:
-        """queries: dense vectors, or (field "bm25") sparse ones as {term id: weight}. A
-        failure (the server gone, a timeout) is MilvusUnavailableError, one line."""
+        """queries: dense vectors, or (field "bm25") sparse ones as {term id: weight}; with
+        group_by, up to group_size hits per group. A failure (the server gone, a timeout)
+        is MilvusUnavailableError, one line."""
         grouping = {"group_by_field": group_by, "output_fields": [group_by]} if group_by else {}
+        if group_by and group_size > 1:
+            grouping |= {"group_size": group_size, "strict_group_size": False}
         if field == "vector":
             data = [np.asarray(v, dtype=np.float32).tolist() for v in queries]
             # HNSW (a server) must look at least as far as it returns; FLAT ignores it.

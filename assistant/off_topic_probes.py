@@ -66,3 +66,55 @@ OFF_TOPIC_PROBES: tuple[str, ...] = (
     "which is better for a small apartment, a gas or electric stove",
     "how do I shrink a wool sweater that stretched",
 )
+
+# Harder: everyday messages that share a health corpus's words (a pet's health, a plant's
+# disease, cooking with medicinal herbs, a child's timetable, a car's "symptoms"), so a
+# health page half-matches them. Written for calibration, not from any evaluation set.
+HARD_OFF_TOPIC_PROBES: tuple[str, ...] = (
+    # pets and animals
+    "my dog keeps vomiting after eating grass, should I change his food",
+    "my cat has a runny eye and keeps sneezing, is it a cold",
+    "how do I get my puppy to stop biting when he is teething",
+    "our rabbit stopped eating hay and seems bloated",
+    "my horse is limping on his front left leg after a ride",
+    "what vaccines does a kitten need in the first year",
+    "my parrot is pulling out his feathers",
+    "how often should I deworm my dog",
+    # plants and garden
+    "my tomato leaves have black spots, is it blight",
+    "how do I treat root rot in a peace lily",
+    "white powdery mildew on my zucchini plants",
+    "my basil is wilting even though I water it every day",
+    "aphids all over my roses, what spray is safe",
+    "why are the leaves on my fiddle leaf fig turning brown",
+    # cooking with herbs and foods
+    "how do I make a turmeric latte with oat milk",
+    "can I freeze fresh ginger for cooking",
+    "recipe for garlic and honey chicken wings",
+    "how long do I steep chamomile for iced tea",
+    "what can I use instead of eggs when baking a cake",
+    "how do I ferment cabbage into sauerkraut at home",
+    # children, school, family
+    "what time does the school bus usually come in the morning",
+    "my son has football practice and homework, how do I plan his week",
+    "ideas for a seven year old's birthday party at home",
+    "how much pocket money should a ten year old get",
+    "my daughter wants to quit piano lessons, should I let her",
+    # cars and machines
+    "my car engine is overheating on the motorway",
+    "the washing machine is leaking water from the bottom",
+    "my laptop battery is swollen, is it dangerous to use",
+    "the car makes a knocking sound when it is cold in the morning",
+    "my bike chain keeps slipping off when I change gear",
+    # money, work, sport, beauty (not medical)
+    "how do I cure a leather baseball glove",
+    "what is a good treatment for a scratched wooden table",
+    "which nail polish colour lasts longest",
+    "best hair dye for covering grey at home",
+    "my team keeps losing, how do we improve our defence",
+    "how do I stop my glasses fogging up with a mask",
+    "the company is bleeding money, how do we cut costs",
+    "what are the symptoms of a failing hard drive",
+    "how do I diagnose why my wifi keeps dropping",
+    "what causes rust on a car and how do I stop it spreading",
+)

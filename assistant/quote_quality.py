@@ -113,9 +113,11 @@ def read_quote_set(path: Path, answers: dict[str, str]) -> list[LabelledItem]:
     return items
 
 
-def evaluate_quotes(assistant, name: str, items: list[LabelledItem]) -> list[QuoteRow]:
+def evaluate_quotes(assistant, name: str, items: list[LabelledItem], mode=None) -> list[QuoteRow]:
+    """Every chooser on the answers the assistant ranks (mode: a fusion mode, for choosers
+    compared on a fixed ranking; None: the assistant's own)."""
     return [
-        _evaluate(name, label, [assistant.reply(list(i.messages), k=K, chooser=chooser) for i in items], items)
+        _evaluate(name, label, [assistant.reply(list(i.messages), k=K, chooser=chooser, mode=mode) for i in items], items)
         for label, chooser in CHOOSERS
     ]
 

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .models import SearchQuery
-from .off_topic_probes import OFF_TOPIC_PROBES
+from .off_topic_probes import HARD_OFF_TOPIC_PROBES, OFF_TOPIC_PROBES
 from .retrieval import MIN_RELEVANCE, Retriever
+
+PROBES = OFF_TOPIC_PROBES + HARD_OFF_TOPIC_PROBES
 
 # Above the best evidence any probe reaches: the probes are a sample of unrelated
 # messages, and an unseen one may reach a little higher. Chosen on the development sets:
@@ -39,7 +41,7 @@ class RelevanceFloor:
     probes: int
 
 
-def calibrate(retriever: Retriever, probes: tuple[str, ...] = OFF_TOPIC_PROBES) -> RelevanceFloor:
+def calibrate(retriever: Retriever, probes: tuple[str, ...] = PROBES) -> RelevanceFloor:
     """The floor for the retriever's corpus, from the evidence the probes reach there."""
     vectors = retriever.embedder.encode(list(probes))
     best = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
 
 import faiss
 import numpy as np
@@ -15,7 +15,10 @@ from .fusion import FusionMode, fuse
 from .index_store import CorpusIndex
 from .models import Hit, SearchQuery, SentenceMatch
 from .terms import content_terms
-from .vector_store import FaissVectors, LexicalQuery, VectorStore
+from .topicality import OnTopicModel, Topicality
+from .answer_types import AnswerType, statement_types
+from .ranking import CandidateFeatures, LearnedRanker, agreement, reciprocal_ranks
+from .vector_store import FaissVectors, LexicalList, LexicalQuery, VectorStore
 from .vocabulary import expansion_terms
 
 # Candidates taken from each ranked list (passages by vectors, passages by BM25). Far more
@@ -68,19 +71,11 @@ ALLOWED_CACHE_SIZE = 32
 
 
 @dataclass(frozen=True)
-class ScoredAnswer:
-    score: float  # fused, for ranking
-    semantic: float  # absolute evidence, for the relevance floor
-    answer: int  # answer number
-    passage: int  # the passage to quote from
-    relevant: bool
-
-
-@dataclass(frozen=True)
 class RetrievalResult:
     hits: list[Hit]  # relevant hits only, best first, at most k
     best_relevance: float  # of any candidate, for diagnostics and evaluation
     terms: tuple[str, ...] = ()  # the lexical terms searched: the query's own, then synonyms
+    topicality: Topicality | None = None  # how much the message is about this corpus (None: no candidate)
 
 
 class Retriever:
@@ -88,7 +83,7 @@ class Retriever:
         self,
         index: CorpusIndex,
         embedder: Embedder,
-        mode: FusionMode = FusionMode.WEIGHTED,
+        mode: FusionMode = FusionMode.LEARNED,
         min_relevance: float = MIN_RELEVANCE,
         vectors: VectorStore | None = None,
     ):
@@ -98,6 +93,11 @@ class Retriever:
         self.embedder = embedder
         self.mode = mode
         self.min_relevance = min_relevance
+        # Whether a message is about this corpus at all (topicality.py): set by the
+        # assistant for the bundled encoder, with the best evidence everyday messages
+        # reach in this corpus (relevance.calibrate).
+        self.on_topic: OnTopicModel | None = None
+        self.probe_best = 0.0
         # One query at a time is searched; FAISS's OpenMP threads only add overhead there
         # (two threads were 2-2.5x slower per query on the reference machine, DESIGN §8).
         faiss.omp_set_num_threads(1)
@@ -129,89 +129,169 @@ class Retriever:
         part_vectors: np.ndarray | None = None,
         focus_vector: np.ndarray | None = None,
         answer_filter: AnswerFilter = NO_FILTER,
+        asked: frozenset[AnswerType] = frozenset(),
     ) -> RetrievalResult:
-        """focus_vector: the embedding of what the message asks (question_focus.py); each hit's
-        sentences are compared with it for choosing the words to quote. It does not rank.
-        answer_filter: only answers it keeps are searched and returned."""
+        """focus_vector: the embedding of what the message asks (question_focus.py), asked:
+        the kinds of answer it asks for (answer_types.py); evidence for the learned ranking
+        and for choosing the words to quote. answer_filter: only answers it keeps are
+        searched and returned."""
         mode = mode or self.mode
-        idx = self.index
         qv = self.query_vector(query, part_vectors)
-        terms = content_terms(query.text)
-        synonyms = expansion_terms(query.text, self.is_background)
-        allowed = None if answer_filter.is_empty else self.allowed(answer_filter)
+        focus_vector = qv if focus_vector is None else focus_vector
+        lexical_query = LexicalQuery(tuple(content_terms(query.text)), tuple(expansion_terms(query.text, self.is_background)))
+        searched_terms = (*lexical_query.terms, *lexical_query.synonyms)
+        candidates = self._gather(qv, lexical_query, answer_filter)
+        if candidates is None:
+            return RetrievalResult([], 0.0, searched_terms)
+        features, best_passage = self._evidence(candidates, qv, focus_vector, lexical_query, asked, mode)
+        scores = self.score(mode, features)
+        topicality = self.topicality(features)
+        order = sorted(range(len(scores)), key=lambda i: (-scores[i], int(candidates.answers[i])))
+        chosen = [i for i in order if self._relevant(mode, features, topicality)[i]][:k]
+        hits = self._hits(candidates.answers, chosen, scores, features.semantic, best_passage, qv, focus_vector)
+        return RetrievalResult(hits, float(features.semantic.max()), searched_terms, topicality)
 
-        # Ranked lists of passages, and of threads by their patient question.
+    def _relevant(self, mode: FusionMode, features: CandidateFeatures, topicality: Topicality) -> np.ndarray:
+        """Which candidates may be quoted. With an on-topic model (the bundled encoder), a
+        message it judges off the corpus's subject gets none, and one it judges on it gets
+        at least its best answer, then every other above the floor; without one, the floor
+        alone decides."""
+        if mode is FusionMode.LEXICAL:
+            return features.lexical > 0
+        if self.on_topic is None:
+            return features.semantic >= self.min_relevance
+        if not self.on_topic.accepts(topicality):
+            return np.zeros(len(features.semantic), dtype=bool)
+        return features.semantic >= min(self.min_relevance, float(features.semantic.max()))
+
+    def topicality(self, features: CandidateFeatures) -> Topicality:
+        """How much the message is about this corpus (topicality.py)."""
+        semantic = float(features.semantic.max())
+        return Topicality(semantic, float(np.nanmax(features.question)), semantic - self.probe_best)
+
+    def _gather(self, qv: np.ndarray, lexical_query: LexicalQuery, answer_filter: AnswerFilter) -> Candidates | None:
+        """The candidate answers: those of the nearest passages by meaning and by BM25, and
+        every answer of the threads whose question matches best (None: no candidate)."""
+        idx = self.index
+        allowed = None if answer_filter.is_empty else self.allowed(answer_filter)
         kept_passages, kept_threads = (None, None) if allowed is None else (allowed.passages, allowed.threads)
         dense_ids = self.vectors.search_passages(qv, CANDIDATES_PER_LIST, answer_filter, kept_passages)
         q_dense_ids = self.vectors.search_questions(qv, QUESTION_CANDIDATES, answer_filter, kept_threads)
-        lexical_query = LexicalQuery(tuple(terms), tuple(synonyms))
         lex_passages = self.vectors.lexical_passages(lexical_query, CANDIDATES_PER_LIST, answer_filter, kept_passages)
         lex_questions = self.vectors.lexical_questions(lexical_query, QUESTION_CANDIDATES, answer_filter, kept_threads)
-        lex_ids, q_lex_ids = lex_passages.ids, lex_questions.ids
-
         rows = idx.passage_rows
-        candidates: set[int] = {int(rows[p, 0]) for p in dense_ids} | {int(rows[p, 0]) for p in lex_ids}
-        for t in {*map(int, q_dense_ids), *map(int, q_lex_ids)}:
-            candidates.update(range(int(idx.thread_first_answer[t]), int(idx.thread_first_answer[t + 1])))
+        found: set[int] = {int(rows[p, 0]) for p in dense_ids} | {int(rows[p, 0]) for p in lex_passages.ids}
+        for t in {*map(int, q_dense_ids), *map(int, lex_questions.ids)}:
+            found.update(range(int(idx.thread_first_answer[t]), int(idx.thread_first_answer[t + 1])))
         if allowed is not None:
-            candidates = {a for a in candidates if allowed.answers[a]}
-        searched_terms = (*terms, *synonyms)
-        if not candidates:
-            return RetrievalResult([], 0.0, searched_terms)
-        answers = np.array(sorted(candidates))
+            found = {a for a in found if allowed.answers[a]}
+        if not found:
+            return None
+        return Candidates(
+            answers=np.array(sorted(found)),
+            dense_ranks=_ranks_by_answer(rows[dense_ids, 0]),
+            lexical_ranks=_ranks_by_answer(rows[lex_passages.ids, 0]) if lex_passages.best > 0 else {},
+            question_dense_ranks=_ranks_by_thread(q_dense_ids),
+            question_lexical_ranks=_ranks_by_thread(lex_questions.ids) if lex_questions.best > 0 else {},
+            lexical_passages=lex_passages,
+            lexical_questions=lex_questions,
+        )
 
-        # Exact evidence for every candidate, whichever list brought it in.
-        first_p, first_s = idx.answer_first_passage, idx.answer_first_sentence
-        evidence = self.vectors.evidence(answers, qv)
-        lex_evidence = self.vectors.lexical_evidence(lexical_query, answers, lex_passages, lex_questions)
-        thread_of = idx.answer_thread[answers]
-        lex_max, q_lex_max = lex_passages.best, lex_questions.best
+    def _evidence(self, candidates: Candidates, qv, focus_vector, lexical_query, asked, mode):
+        """Every candidate's evidence, whichever list brought it in, and the passage to
+        quote from: the best by vectors, or by BM25 in lexical mode (the answer's first
+        when no query word matches it)."""
+        idx, answers = self.index, candidates.answers
+        evidence = self.vectors.evidence(answers, qv, focus_vector)
+        lex = self.vectors.lexical_evidence(lexical_query, answers, candidates.lexical_passages, candidates.lexical_questions)
+        lex_max, q_lex_max = candidates.lexical_passages.best, candidates.lexical_questions.best
+        passage, question = evidence.passage.astype(np.float64), evidence.question.astype(np.float64)
+        # An answer without sentences (none so far) counts its best passage instead.
+        sentence = np.where(np.isnan(evidence.sentence), passage, evidence.sentence.astype(np.float64))
+        semantic = PASSAGE_WEIGHT * passage + SENTENCE_WEIGHT * sentence + QUESTION_WEIGHT * question
+        p_lex = lex.passage / lex_max if lex_max > 0 else np.zeros(len(answers))
+        q_lex = lex.question / q_lex_max if q_lex_max > 0 else np.zeros(len(answers))
+        threads = idx.answer_thread[answers]
+        type_match, type_match_focus = self._type_matches(asked, evidence)
+        features = CandidateFeatures(
+            passage=passage,
+            passage_top3=evidence.passage_top3.astype(np.float64),
+            sentence=sentence,
+            question=question,
+            focus=np.where(np.isnan(evidence.focus), sentence, evidence.focus.astype(np.float64)),
+            semantic=semantic,
+            lexical_passage=p_lex,
+            lexical_question=q_lex,
+            lexical=(1 - LEXICAL_QUESTION_WEIGHT) * p_lex + LEXICAL_QUESTION_WEIGHT * q_lex,
+            rank_dense=reciprocal_ranks(candidates.dense_ranks, answers),
+            rank_lexical=reciprocal_ranks(candidates.lexical_ranks, answers),
+            rank_question_dense=reciprocal_ranks(candidates.question_dense_ranks, threads),
+            rank_question_lexical=reciprocal_ranks(candidates.question_lexical_ranks, threads),
+            type_asked=np.full(len(answers), float(bool(asked))),
+            type_match=type_match,
+            type_match_focus=type_match_focus,
+            agreement=agreement(evidence.centroid, semantic),
+            answer_length=np.log1p([len(idx.answers[a].text) for a in answers.tolist()]),
+        )
+        if mode is FusionMode.LEXICAL:
+            first = idx.answer_first_passage[answers]
+            best_passage = np.where(lex.best_passage >= 0, lex.best_passage, first)
+        else:
+            best_passage = evidence.best_passage
+        return features, best_passage
 
-        rank_lists = [
-            _ranks_by_answer(rows[dense_ids, 0]),
-            _ranks_by_answer(rows[lex_ids, 0]) if lex_max > 0 else {},
-            _ranks_by_thread(q_dense_ids),
-            _ranks_by_thread(q_lex_ids) if q_lex_max > 0 else {},
-        ]
+    def _type_matches(self, asked: frozenset[AnswerType], evidence) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each candidate's focus sentence (and, for the first, its best sentence)
+        makes a statement of a kind the message asks for."""
+        n = len(evidence.focus_sentence)
+        if not asked:
+            return np.zeros(n), np.zeros(n)
+        focus = np.array([bool(asked & self._statement_types(s)) for s in evidence.focus_sentence.tolist()], float)
+        best = np.array([bool(asked & self._statement_types(s)) for s in evidence.best_sentence.tolist()], float)
+        return np.maximum(focus, best), focus
 
-        scored = []
-        for i, a in enumerate(answers):
-            passage_cos = float(evidence.passage[i])
-            # An answer without sentences (none so far) counts its best passage instead.
-            best_sentence = passage_cos if np.isnan(evidence.sentence[i]) else float(evidence.sentence[i])
-            semantic = (
-                PASSAGE_WEIGHT * passage_cos + SENTENCE_WEIGHT * best_sentence + QUESTION_WEIGHT * float(evidence.question[i])
-            )
-            p_lex = float(lex_evidence.passage[i]) / lex_max if lex_max > 0 else 0.0
-            q_lex = float(lex_evidence.question[i]) / q_lex_max if q_lex_max > 0 else 0.0
-            lexical = (1 - LEXICAL_QUESTION_WEIGHT) * p_lex + LEXICAL_QUESTION_WEIGHT * q_lex
-            ranks = [
-                rank_lists[0].get(int(a)),
-                rank_lists[1].get(int(a)),
-                rank_lists[2].get(int(thread_of[i])),
-                rank_lists[3].get(int(thread_of[i])),
-            ]
-            # The passage to quote from: the best by vectors, or by BM25 in lexical mode (the
-            # answer's first when no query word matches it).
-            if mode is FusionMode.LEXICAL:
-                passage = int(lex_evidence.best_passage[i]) if lex_evidence.best_passage[i] >= 0 else int(first_p[a])
-            else:
-                passage = int(evidence.best_passage[i])
-            relevant = lexical > 0 if mode is FusionMode.LEXICAL else semantic >= self.min_relevance
-            scored.append(ScoredAnswer(fuse(mode, semantic, lexical, ranks), semantic, int(a), passage, relevant))
+    def _statement_types(self, sentence: int) -> frozenset[AnswerType]:
+        if sentence < 0:
+            return frozenset()
+        a, start, end = (int(x) for x in self.index.sentence_rows[sentence])
+        return statement_types(self.index.answers[a].text[start:end])
 
-        scored.sort(key=lambda s: (-s.score, s.answer))
-        best_relevance = max(s.semantic for s in scored)
-        chosen = [s for s in scored if s.relevant][:k]
-        # Every sentence of the answers shown, compared with the query and the focus (to
-        # choose the words to quote): only for those, not for every candidate.
-        shown = np.array(sorted(s.answer for s in chosen), dtype=np.int64)
+    def candidate_features(
+        self, query: SearchQuery, part_vectors: np.ndarray, focus_vector: np.ndarray, asked: frozenset[AnswerType],
+    ) -> tuple[np.ndarray, CandidateFeatures] | None:
+        """The candidate answers (answer numbers) of a query and their evidence, unranked:
+        what bench/train_ranker.py learns from."""
+        qv = self.query_vector(query, part_vectors)
+        lexical_query = LexicalQuery(tuple(content_terms(query.text)), tuple(expansion_terms(query.text, self.is_background)))
+        candidates = self._gather(qv, lexical_query, NO_FILTER)
+        if candidates is None:
+            return None
+        return candidates.answers, self._evidence(candidates, qv, focus_vector, lexical_query, asked, FusionMode.LEARNED)[0]
+
+    def score(self, mode: FusionMode, features: CandidateFeatures) -> np.ndarray:
+        """One ranking score per candidate."""
+        if mode is FusionMode.LEARNED:
+            return self.ranker.scores(features)
+        ranks = (features.rank_dense, features.rank_lexical, features.rank_question_dense, features.rank_question_lexical)
+        return fuse(mode, features.semantic, features.lexical, ranks)
+
+    @cached_property
+    def ranker(self) -> LearnedRanker:
+        return LearnedRanker()
+
+    def _hits(self, answers, chosen, scores, semantic, best_passage, qv, focus_vector) -> list[Hit]:
+        """Hits for the chosen candidates (positions in answers), with every sentence of
+        each compared with the query and the focus (to choose the words to quote): only for
+        those shown, not for every candidate."""
+        idx = self.index
+        first_s = idx.answer_first_sentence
+        shown = np.array(sorted(int(answers[i]) for i in chosen), dtype=np.int64)
         cosines = self.vectors.sentence_cosines(shown, qv, focus_vector)
         offsets = np.cumsum(first_s[shown + 1] - first_s[shown]) if len(shown) else np.zeros(0, np.int64)
         start_of = dict(zip(shown.tolist(), (offsets - (first_s[shown + 1] - first_s[shown])).tolist()))
         hits = []
-        for s in chosen:
-            a = s.answer
+        for i in chosen:
+            a = int(answers[i])
             rows_s = idx.sentence_rows[first_s[a] : first_s[a + 1]]
             mine = slice(start_of[a], start_of[a] + len(rows_s))
             # Whole columns to Python numbers at once (per-element int()/float() cost ~3x more).
@@ -220,8 +300,23 @@ class Retriever:
                     cosines.query[mine].tolist(), cosines.focus[mine].tolist())
             )
             thread = idx.threads[int(idx.answer_thread[a])]
-            hits.append(Hit(idx.answers[a], thread, idx.chunk(s.passage), round(s.score, 6), round(s.semantic, 6), sentences))
-        return RetrievalResult(hits, best_relevance, searched_terms)
+            hits.append(Hit(idx.answers[a], thread, idx.chunk(int(best_passage[i])), round(float(scores[i]), 6),
+                            round(float(semantic[i]), 6), sentences))
+        return hits
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The answers worth scoring for one query (sorted answer numbers), and where each
+    ranked list placed them (answer or thread number -> 0-based rank)."""
+
+    answers: np.ndarray
+    dense_ranks: dict[int, int]
+    lexical_ranks: dict[int, int]
+    question_dense_ranks: dict[int, int]
+    question_lexical_ranks: dict[int, int]
+    lexical_passages: LexicalList
+    lexical_questions: LexicalList
 
 
 def _ranks_by_answer(answer_numbers: np.ndarray) -> dict[int, int]:

@@ -10,22 +10,24 @@ from pathlib import Path
 
 import numpy as np
 
+from .answer_types import AnswerType, asked_types
 from .compose import compose_turn
 from .conversation import resolve
 from .corpus import CorpusReadResult, corpus_files, corpus_fingerprint, read_corpus
-from .embedding import Embedder, create_embedder
+from .embedding import WEIGHTS_SHA256, Embedder, create_embedder
 from .errors import CorpusMismatchError, CorpusUnreachableError, IndexIntegrityError
 from .filters import NO_FILTER, AnswerFilter
 from .fusion import FusionMode
 from .index_store import CorpusIndex, ReusingEmbedder, build_index, load_index, read_manifest, reusable_vectors
 from .models import Problem, QuestionFocus, SearchQuery, Turn
-from .question_focus import focus_of
+from .question_focus import asking_words, focus_of
 from .quoting import Chooser, QuoteEvidence, choose_span
 from .red_flags import RedFlagDetector
 from .relevance import calibrate
 from .retrieval import Retriever
 from .settings import DEFAULT_CORPUS, Settings
 from .text_gate import clean_text
+from .topicality import OnTopicModel
 from .vector_store import FaissVectors, VectorStore
 
 Log = Callable[[str], None]
@@ -220,9 +222,13 @@ class Assistant:
         self.retriever = Retriever(
             self.index, self.embedder, FusionMode.parse(settings.fusion), vectors=open_vectors(settings, self.index, log)
         )
-        # How much evidence this corpus needs before an answer is quoted (relevance.py).
+        # How much evidence this corpus needs before an answer is quoted (relevance.py), and
+        # whether a message is about it at all (topicality.py, for the bundled encoder).
         self.relevance_floor = calibrate(self.retriever)
         self.retriever.min_relevance = self.relevance_floor.threshold
+        self.retriever.probe_best = self.relevance_floor.probe_best
+        if self.embedder.weights_sha256 == WEIGHTS_SHA256:
+            self.retriever.on_topic = OnTopicModel.load()
         self.red_flags = RedFlagDetector(self.embedder)
 
     def converse(
@@ -251,6 +257,17 @@ class Assistant:
     def reply(self, messages: Sequence[str], **kwargs) -> Turn:
         return self.converse(messages, last_only=True, **kwargs)[0]
 
+    def candidate_features(self, messages: Sequence[str]):
+        """The candidates for the last message of a conversation and their evidence
+        (retrieval.Retriever.candidate_features), for training the ranking."""
+        messages = [clean_text(m, f"message {n}").strip() for n, m in enumerate(messages, start=1)]
+        plan = self._plan(messages[-1], resolve(messages, self.index.passage_lexical.knows)[-1])
+        texts = list(dict.fromkeys((*plan.searched, plan.focus.text)))
+        vectors = dict(zip(texts, self.embedder.encode(texts)))
+        return self.retriever.candidate_features(
+            plan.query, np.stack([vectors[t] for t in plan.searched]), vectors[plan.focus.text], plan.asked
+        )
+
     def _plan(self, message: str, query: SearchQuery) -> TurnPlan:
         searched = [text for text, _ in query.parts] if message else []
         # Red flags of the message; a follow-up ("is that normal?") keeps those of the
@@ -258,8 +275,9 @@ class Assistant:
         triaged = (searched if query.is_followup else [message]) if message else []
         # What the message itself asks (a follow-up's last part), to choose the words to quote.
         focus = focus_of(searched[-1], self.retriever.is_background) if message else None
+        asked = asked_types(asking_words(searched[-1])) if message else frozenset()
         clauses = self.red_flags.texts_to_encode(triaged)
-        return TurnPlan(message, query, tuple(searched), tuple(triaged), focus, tuple(clauses))
+        return TurnPlan(message, query, tuple(searched), tuple(triaged), focus, asked, tuple(clauses))
 
     def _answer(self, plan: TurnPlan, vectors: dict[str, np.ndarray], k, mode, chooser: Chooser,
                 answer_filter: AnswerFilter) -> Turn:
@@ -268,7 +286,7 @@ class Assistant:
         keeps_none = not answer_filter.is_empty and not self.retriever.allowed(answer_filter).answers.any()
         result = self.retriever.search(
             plan.query, k or self.settings.top_k, mode, part_vectors=np.stack([vectors[t] for t in plan.searched]),
-            focus_vector=vectors[plan.focus.text], answer_filter=answer_filter,
+            focus_vector=vectors[plan.focus.text], answer_filter=answer_filter, asked=plan.asked,
         )
         triage = self.red_flags.assess(*plan.triaged, vectors=vectors)
         evidence = QuoteEvidence(plan.focus, result.terms, self.index.passage_lexical.idf)
@@ -284,6 +302,7 @@ class TurnPlan:
     searched: tuple[str, ...]  # the texts searched: the message, after earlier ones for a follow-up
     triaged: tuple[str, ...]  # the messages whose red flags the reply carries
     focus: QuestionFocus | None  # what the message asks (None for an empty message)
+    asked: frozenset[AnswerType]  # the kinds of answer it asks for
     clauses: tuple[str, ...]  # the triage's texts to encode (red_flags.RedFlagDetector.texts_to_encode)
 
     @property

@@ -21,7 +21,7 @@ class Settings:
     # from DEFAULT_CORPUS (service.open_index).
     corpus_paths: tuple[str, ...] | None = None
     top_k: int = 5
-    fusion: str = "weighted"  # see fusion.FusionMode
+    fusion: str = "learned"  # see fusion.FusionMode
     # Encoder arithmetic: "auto" (bf16 where the CPU has native bf16, else fp32), "fp32", "bf16".
     precision: str = "auto"
     batch_size: int = 8  # batch 8 beat 32 on these 2-core machines (DESIGN §8)

@@ -29,12 +29,18 @@ SCORE_DECIMALS = 5
 class CandidateEvidence:
     """For each candidate answer (a sorted array of answer numbers): its best passage by
     cosine to the query, that cosine, its best sentence's cosine (NaN: no sentences), and
-    its thread question's cosine."""
+    its thread question's cosine; and its sentence closest to what the message asks (the
+    focus vector) with that cosine (-1 / NaN: no sentences)."""
 
     best_passage: np.ndarray  # passage id
     passage: np.ndarray
     sentence: np.ndarray
     question: np.ndarray
+    best_sentence: np.ndarray  # sentence id, -1: none
+    focus_sentence: np.ndarray  # sentence id, -1: none
+    focus: np.ndarray
+    passage_top3: np.ndarray  # mean cosine of its 3 best passages (of all it has, when fewer)
+    centroid: np.ndarray  # (candidates, dim): the mean of its sentence vectors (NaN: no sentences)
 
 
 @dataclass(frozen=True)
@@ -84,11 +90,13 @@ class VectorStore(Protocol):
     def search_questions(self, query: np.ndarray, k: int, answer_filter: AnswerFilter, allowed: np.ndarray | None) -> np.ndarray:
         """Thread numbers of the k nearest patient questions, best first; allowed: a bool per thread."""
 
-    def evidence(self, answers: np.ndarray, query: np.ndarray) -> CandidateEvidence:
+    def evidence(self, answers: np.ndarray, query: np.ndarray, focus: np.ndarray) -> CandidateEvidence:
         """Exact evidence for the candidate answers (sorted answer numbers)."""
 
     def sentence_cosines(self, answers: np.ndarray, query: np.ndarray, focus: np.ndarray | None) -> SentenceCosines:
         """Every sentence of the answers shown (sorted answer numbers)."""
+
+
 
     def lexical_passages(self, query: LexicalQuery, k: int, answer_filter: AnswerFilter, allowed: np.ndarray | None) -> LexicalList:
         """The k passages BM25 ranks first; allowed as for search_passages."""
@@ -118,16 +126,23 @@ class FaissVectors:
         scores, ids = vector_index.search(self.index.question_vectors, query, k + TIE_MARGIN, allowed)
         return best_first(scores, ids, k)
 
-    def evidence(self, answers, query):
+    def evidence(self, answers, query, focus):
         idx = self.index
         passage_ids = passage_ids_of(idx, answers)
         p_cos = vector_index.vectors_of(idx.passage_vectors, passage_ids) @ query
         p_best = _argmax_per_group(p_cos, idx.answer_first_passage, answers)
-        s_cos = vector_index.vectors_of(idx.sentence_vectors, sentence_ids_of(idx, answers)) @ query
+        sentence_ids = sentence_ids_of(idx, answers)
+        s_vectors = vector_index.vectors_of(idx.sentence_vectors, sentence_ids)
+        s_cos, f_cos = s_vectors @ query, s_vectors @ focus
         s_best = _argmax_per_group(s_cos, idx.answer_first_sentence, answers)
-        s_max = np.array([s_cos[j] if j >= 0 else np.nan for j in s_best], dtype=np.float32)
+        f_best = _argmax_per_group(f_cos, idx.answer_first_sentence, answers)
         q_cos = vector_index.vectors_of(idx.question_vectors, idx.answer_thread[answers]) @ query
-        return CandidateEvidence(passage_ids[p_best], p_cos[p_best], s_max, q_cos)
+        return CandidateEvidence(
+            passage_ids[p_best], p_cos[p_best], _at(s_cos, s_best), q_cos,
+            _ids_at(sentence_ids, s_best), _ids_at(sentence_ids, f_best), _at(f_cos, f_best),
+            _top_mean_per_group(p_cos, idx.answer_first_passage, answers, 3),
+            mean_per_group(s_vectors, idx.answer_first_sentence, answers),
+        )
 
     def sentence_cosines(self, answers, query, focus):
         if len(answers) == 0:
@@ -151,6 +166,15 @@ class FaissVectors:
         score = passages.scores[ids[best]]
         # An answer no query word matches has no best passage by BM25.
         return LexicalEvidence(np.where(score > 0, ids[best], -1), score, questions.scores[idx.answer_thread[answers]])
+
+
+def _at(values: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """values at positions, NaN where a position is -1 (an answer without sentences)."""
+    return np.where(positions >= 0, values[np.maximum(positions, 0)] if len(values) else np.nan, np.nan).astype(np.float32)
+
+
+def _ids_at(ids: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    return np.where(positions >= 0, ids[np.maximum(positions, 0)] if len(ids) else -1, -1).astype(np.int64)
 
 
 def _lexical_list(scores: np.ndarray, k: int, allowed: np.ndarray | None) -> LexicalList:
@@ -177,14 +201,41 @@ def best_first(scores, ids, k: int) -> np.ndarray:
 
 
 def _argmax_per_group(values: np.ndarray, first: np.ndarray, answers: np.ndarray) -> np.ndarray:
-    """Position in values of each answer's largest value (the first on ties; -1 for an
-    answer with none), values holding the answers' runs one after another."""
+    """Position in values of each answer's largest value (equal to SCORE_DECIMALS: the
+    first, as every store breaks ties; -1 for an answer with none), values holding the
+    answers' runs one after another."""
     sizes = first[answers + 1] - first[answers]
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    rounded = np.round(values.astype(np.float64), SCORE_DECIMALS)
     out = np.full(len(answers), -1, dtype=np.int64)
     for i, (start, size) in enumerate(zip(starts.tolist(), sizes.tolist())):
         if size:
-            out[i] = start + int(np.argmax(values[start : start + size]))
+            out[i] = start + int(np.argmax(rounded[start : start + size]))
+    return out
+
+
+def _top_mean_per_group(values: np.ndarray, first: np.ndarray, answers: np.ndarray, n: int) -> np.ndarray:
+    """The mean of each answer's n largest values (of all, when it has fewer), values
+    holding the answers' runs one after another."""
+    sizes = (first[answers + 1] - first[answers]).tolist()
+    out, start = np.zeros(len(answers), dtype=np.float32), 0
+    for i, size in enumerate(sizes):
+        run = values[start : start + size]
+        out[i] = np.sort(run)[-n:].mean() if size else np.nan
+        start += size
+    return out
+
+
+def mean_per_group(vectors: np.ndarray, first: np.ndarray, answers: np.ndarray) -> np.ndarray:
+    """Each answer's mean row of vectors (NaN for an answer with none), vectors holding the
+    answers' runs one after another."""
+    sizes = (first[answers + 1] - first[answers]).tolist()
+    out = np.full((len(answers), vectors.shape[1] if vectors.ndim == 2 else 0), np.nan, dtype=np.float32)
+    start = 0
+    for i, size in enumerate(sizes):
+        if size:
+            out[i] = vectors[start : start + size].mean(axis=0)
+        start += size
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from assistant.chunking import PASSAGE_MAX_CHARS, chunk_answer, sentence_spans
@@ -39,18 +40,36 @@ def test_a_single_long_sentence_is_still_one_passage():
 
 
 def test_unknown_fusion_mode_lists_the_choices():
-    with pytest.raises(SettingsError, match="dense, lexical, weighted, rrf"):
+    with pytest.raises(SettingsError, match="dense, lexical, weighted, rrf, learned"):
         FusionMode.parse("magic")
 
 
-@pytest.mark.parametrize("mode", list(FusionMode))
-def test_every_fusion_mode_handles_missing_evidence(mode):
-    assert fuse(mode, 0.0, 0.0, [None, None, None, None]) == 0.0
-    assert fuse(mode, 0.9, 1.0, [0, 0, 0, 0]) > fuse(mode, 0.1, 0.0, [None, 9, None, None]) or mode is FusionMode.RRF
+HAND_SET = [m for m in FusionMode if m is not FusionMode.LEARNED]
+
+
+def rr(*ranks):
+    """Each list's reciprocal rank of one candidate (None: absent from that list)."""
+    return [np.array([0.0 if r is None else 1 / (61 + r)]) for r in ranks]
+
+
+@pytest.mark.parametrize("mode", HAND_SET)
+def test_every_hand_set_fusion_mode_handles_missing_evidence_and_ranks_stronger_evidence_higher(mode):
+    none = fuse(mode, np.zeros(1), np.zeros(1), rr(None, None, None, None))
+    assert none.tolist() == [0.0]
+    strong = fuse(mode, np.array([0.9]), np.array([1.0]), rr(0, 0, 0, 0))
+    weak = fuse(mode, np.array([0.1]), np.array([0.2]), rr(None, 9, None, None))
+    assert strong[0] > weak[0] > none[0]
 
 
 def test_rrf_rewards_agreement():
-    assert fuse(FusionMode.RRF, 0, 0, [0, 0, None, None]) > fuse(FusionMode.RRF, 0, 0, [0, None, None, None])
+    both = fuse(FusionMode.RRF, np.zeros(1), np.zeros(1), rr(0, 0, None, None))
+    one = fuse(FusionMode.RRF, np.zeros(1), np.zeros(1), rr(0, None, None, None))
+    assert both[0] == pytest.approx(2 / 61) and one[0] == pytest.approx(1 / 61)
+
+
+def test_the_learned_mode_is_not_a_hand_set_blend():
+    with pytest.raises(ValueError):
+        fuse(FusionMode.LEARNED, np.zeros(1), np.zeros(1), rr(None, None, None, None))
 
 
 def test_settings_from_environment_and_overrides():
