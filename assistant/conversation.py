@@ -73,18 +73,34 @@ def resolve(messages: Sequence[str], known_term: Callable[[str], bool]) -> list[
     for i, message in enumerate(messages):
         text = strip_topic_change(message)
         if i == 0 or not is_followup(message, known_term):
+            # Read alone; unless it announced a new subject, how it reads with the topic so
+            # far is kept, for when it finds nothing alone (service.Assistant).
+            in_context = _followup(messages, i, topic_start, text) if i and _may_lean(message, known_term) else None
             topic_start = i
-            queries.append(SearchQuery(text=text, parts=((text, 1.0),), is_followup=False))
+            queries.append(SearchQuery(text=text, parts=((text, 1.0),), is_followup=False, in_context=in_context))
             continue
-        earlier = list(range(max(topic_start, i - MAX_CONTEXT_TURNS + 1), i))
-        if topic_start not in earlier:
-            earlier = [topic_start, *earlier[1:]]
-        parts = []
-        for j in earlier:
-            weight = RECENCY_DECAY ** (i - j)
-            if j == topic_start:
-                weight = max(weight, TOPIC_FLOOR)
-            parts.append((strip_topic_change(messages[j]), round(weight, 4)))
-        parts.append((text, 1.0))
-        queries.append(SearchQuery(text=" ".join(p for p, _ in parts), parts=tuple(parts), is_followup=True))
+        queries.append(_followup(messages, i, topic_start, text))
     return queries
+
+
+def _may_lean(message: str, known_term: Callable[[str], bool]) -> bool:
+    """Whether a message read alone might still lean on the conversation: it announces no
+    new subject, and the corpus knows a word of it ("what about car insurance?" is a new
+    subject: the corpus has neither word)."""
+    terms = content_terms(message)
+    return not is_topic_change(message) and (not terms or any(known_term(t) for t in terms))
+
+
+def _followup(messages: Sequence[str], i: int, topic_start: int, text: str) -> SearchQuery:
+    """Message i (its text) searched with the topic message and the turns just before it."""
+    earlier = list(range(max(topic_start, i - MAX_CONTEXT_TURNS + 1), i))
+    if topic_start not in earlier:
+        earlier = [topic_start, *earlier[1:]]
+    parts = []
+    for j in earlier:
+        weight = RECENCY_DECAY ** (i - j)
+        if j == topic_start:
+            weight = max(weight, TOPIC_FLOOR)
+        parts.append((strip_topic_change(messages[j]), round(weight, 4)))
+    parts.append((text, 1.0))
+    return SearchQuery(text=" ".join(p for p, _ in parts), parts=tuple(parts), is_followup=True)

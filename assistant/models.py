@@ -79,6 +79,9 @@ class SearchQuery:
     text: str
     parts: tuple[tuple[str, float], ...]
     is_followup: bool = False
+    # A message read alone that finds nothing may still lean on the conversation ("nobody
+    # told me this could even happen!!"): how it reads with the topic before it.
+    in_context: "SearchQuery | None" = None
 
 
 @dataclass(frozen=True)

@@ -257,6 +257,12 @@ class Assistant:
     def reply(self, messages: Sequence[str], **kwargs) -> Turn:
         return self.converse(messages, last_only=True, **kwargs)[0]
 
+    def _search(self, plan: TurnPlan, vectors: dict[str, np.ndarray], k, mode, answer_filter: AnswerFilter):
+        return self.retriever.search(
+            plan.query, k or self.settings.top_k, mode, part_vectors=np.stack([vectors[t] for t in plan.searched]),
+            focus_vector=vectors[plan.focus.text], answer_filter=answer_filter, asked=plan.asked,
+        )
+
     def candidate_features(self, messages: Sequence[str]):
         """The candidates for the last message of a conversation and their evidence
         (retrieval.Retriever.candidate_features), for training the ranking."""
@@ -284,10 +290,15 @@ class Assistant:
         if not plan.message:
             return compose_turn(plan.message, plan.query, [], None)
         keeps_none = not answer_filter.is_empty and not self.retriever.allowed(answer_filter).answers.any()
-        result = self.retriever.search(
-            plan.query, k or self.settings.top_k, mode, part_vectors=np.stack([vectors[t] for t in plan.searched]),
-            focus_vector=vectors[plan.focus.text], answer_filter=answer_filter, asked=plan.asked,
-        )
+        result = self._search(plan, vectors, k, mode, answer_filter)
+        if not result.hits and plan.query.in_context is not None:
+            # Alone it finds nothing: read it with the conversation, as a follow-up is.
+            in_context = self._plan(plan.message, plan.query.in_context)
+            missing = [t for t in in_context.texts if t not in vectors]
+            vectors = {**vectors, **dict(zip(missing, self.embedder.encode(missing)))} if missing else vectors
+            found = self._search(in_context, vectors, k, mode, answer_filter)
+            if found.hits:
+                plan, result = in_context, found
         triage = self.red_flags.assess(*plan.triaged, vectors=vectors)
         evidence = QuoteEvidence(plan.focus, result.terms, self.index.passage_lexical.idf)
         return compose_turn(plan.message, plan.query, result.hits, evidence, triage, chooser, answer_filter, keeps_none)
