@@ -75,7 +75,7 @@ def resolve(messages: Sequence[str], known_term: Callable[[str], bool]) -> list[
         if i == 0 or not is_followup(message, known_term):
             # Read alone; unless it announced a new subject, how it reads with the topic so
             # far is kept, for when it finds nothing alone (service.Assistant).
-            in_context = _followup(messages, i, topic_start, text) if i and _may_lean(message, known_term) else None
+            in_context = _followup(messages, i, topic_start, text) if i and not is_topic_change(message) else None
             topic_start = i
             queries.append(SearchQuery(text=text, parts=((text, 1.0),), is_followup=False, in_context=in_context))
             continue
@@ -83,12 +83,17 @@ def resolve(messages: Sequence[str], known_term: Callable[[str], bool]) -> list[
     return queries
 
 
-def _may_lean(message: str, known_term: Callable[[str], bool]) -> bool:
-    """Whether a message read alone might still lean on the conversation: it announces no
-    new subject, and the corpus knows a word of it ("what about car insurance?" is a new
-    subject: the corpus has neither word)."""
-    terms = content_terms(message)
-    return not is_topic_change(message) and (not terms or any(known_term(t) for t in terms))
+# A message read alone may lean on the conversation when the corpus knows at least this
+# share of its words: "what's a good recipe for banana bread?" (only "good" known) is a
+# new subject, "nobody ever told me that could happen" is not.
+LEAN_KNOWN_SHARE = 0.5
+
+
+def may_lean(message: str, known_term: Callable[[str], bool]) -> bool:
+    """Whether a message read alone might still lean on the conversation: the corpus knows
+    most of its words."""
+    terms = set(content_terms(message))
+    return not terms or sum(map(known_term, terms)) >= LEAN_KNOWN_SHARE * len(terms)
 
 
 def _followup(messages: Sequence[str], i: int, topic_start: int, text: str) -> SearchQuery:

@@ -12,7 +12,7 @@ import numpy as np
 
 from .answer_types import AnswerType, asked_types
 from .compose import compose_turn
-from .conversation import resolve
+from .conversation import may_lean, resolve
 from .corpus import CorpusReadResult, corpus_files, corpus_fingerprint, read_corpus
 from .embedding import WEIGHTS_SHA256, Embedder, create_embedder
 from .errors import CorpusMismatchError, CorpusUnreachableError, IndexIntegrityError
@@ -24,7 +24,7 @@ from .question_focus import asking_words, focus_of
 from .quoting import Chooser, QuoteEvidence, choose_span
 from .red_flags import RedFlagDetector
 from .relevance import calibrate
-from .retrieval import Retriever
+from .retrieval import RetrievalResult, Retriever
 from .settings import DEFAULT_CORPUS, Settings
 from .text_gate import clean_text
 from .topicality import OnTopicModel
@@ -257,6 +257,14 @@ class Assistant:
     def reply(self, messages: Sequence[str], **kwargs) -> Turn:
         return self.converse(messages, last_only=True, **kwargs)[0]
 
+    def _may_lean(self, message: str, alone: RetrievalResult) -> bool:
+        """Whether a message that finds nothing alone may be read with its conversation:
+        alone it comes at least as close to the corpus as any everyday message does, or
+        the corpus knows most of its words ("what's a good recipe for banana bread?" after
+        a question on Botox is a new subject on both counts)."""
+        close = alone.topicality is not None and alone.topicality.over_probes >= 0
+        return close or may_lean(message, self.index.passage_lexical.knows)
+
     def _search(self, plan: TurnPlan, vectors: dict[str, np.ndarray], k, mode, answer_filter: AnswerFilter):
         return self.retriever.search(
             plan.query, k or self.settings.top_k, mode, part_vectors=np.stack([vectors[t] for t in plan.searched]),
@@ -291,7 +299,7 @@ class Assistant:
             return compose_turn(plan.message, plan.query, [], None)
         keeps_none = not answer_filter.is_empty and not self.retriever.allowed(answer_filter).answers.any()
         result = self._search(plan, vectors, k, mode, answer_filter)
-        if not result.hits and plan.query.in_context is not None:
+        if not result.hits and plan.query.in_context is not None and self._may_lean(plan.message, result):
             # Alone it finds nothing: read it with the conversation, as a follow-up is.
             in_context = self._plan(plan.message, plan.query.in_context)
             missing = [t for t in in_context.texts if t not in vectors]

@@ -114,6 +114,8 @@ EXAMPLE_QUESTIONS = [
     "Does exercising the muscles make Botox wear off faster?",
 ]
 PLACEHOLDER = "Describe what happened or ask a question…"
+MESSAGE_LABEL = "Your question"
+COMMENT_LABEL = "Comment on your vote"
 CONVERSATION_LABEL = "Conversation"
 ASK_BUTTON = "Ask"
 CLEAR_BUTTON = "Clear conversation"

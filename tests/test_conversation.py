@@ -82,17 +82,3 @@ def test_a_request_encodes_each_text_once_however_many_turns_read_it(fake_assist
     assert len(seen) == len(set(seen))  # one encoder call, each text in it once
     assert seen.count(long) == 1
 
-
-def test_a_message_that_finds_nothing_alone_is_read_with_its_conversation(fake_assistant):
-    """Issue 24: a message with many words of its own and no word pointing back reads as a
-    question of its own, and alone finds nothing; with the conversation it is answered. A
-    new subject the corpus has no word for still finds nothing."""
-    first = "i only wanted botox in my chin but now half my bottom lip wont move"
-    alone = "nobody ever warned me honestly, absolutely nobody explained anything beforehand"
-    assert not resolve([first, alone], fake_assistant.index.passage_lexical.knows)[1].is_followup  # a question of its own
-    assert fake_assistant.reply([alone]).abstained  # without the conversation: nothing to quote
-    turn = fake_assistant.reply([first, alone])
-    assert not turn.abstained and turn.search_query.is_followup
-    assert turn.search_query.parts[0][0] == first
-    assert fake_assistant.reply([first, "what about car insurance?"]).abstained
-    assert fake_assistant.reply([first, "Different question: what about car insurance?"]).abstained

@@ -125,11 +125,13 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 )
                 voted = gr.State(None)  # the reply last voted on, which a comment joins
                 with gr.Row(visible=False, elem_id="comment-row") as comment_row:
-                    comment = gr.Textbox(placeholder=wording.COMMENT_PLACEHOLDER, show_label=False, scale=5,
+                    comment = gr.Textbox(placeholder=wording.COMMENT_PLACEHOLDER, label=wording.COMMENT_LABEL,
+                                         show_label=False, scale=5,
                                          max_length=MAX_COMMENT_CHARS, elem_id="comment")
                     send_comment_button = gr.Button(wording.SEND_COMMENT, scale=1, elem_id="send-comment")
                 with gr.Row():
-                    box = gr.Textbox(placeholder=wording.PLACEHOLDER, show_label=False, scale=5, elem_id="message", max_length=max_chars)
+                    box = gr.Textbox(placeholder=wording.PLACEHOLDER, label=wording.MESSAGE_LABEL, show_label=False, scale=5,
+                                     elem_id="message", max_length=max_chars, autofocus=True)
                     send = gr.Button(wording.ASK_BUTTON, variant="primary", scale=1, elem_id="send")
                 with gr.Accordion(wording.FILTER_LABEL, open=False, elem_id="filters"):
                     with gr.Row():

@@ -38,10 +38,11 @@ def user_message_html(message: str) -> str:
 NOTICE_CLASSES = {wording.URGENT_CARE_NOTICE: "pa-urgent", wording.SAME_DAY_NOTICE: "pa-same-day"}
 
 
-def notice_html(notice: str) -> str:
-    """A fixed notice; an urgent one is styled as such and announced (role="alert")."""
+def notice_html(notice: str, announce: bool = True) -> str:
+    """A fixed notice; an urgent one is styled as such and, in a reply, announced at once
+    (role="alert"); announce off where it repeats one already announced (the Sources panel)."""
     css = NOTICE_CLASSES.get(notice, "pa-notice")
-    role = ' role="alert"' if css != "pa-notice" else ""
+    role = ' role="alert"' if css != "pa-notice" and announce else ""
     return f'<div class="{css}"{role}>{esc(notice)}</div>'
 
 
@@ -128,7 +129,7 @@ def sources_html(turn: dict | None, reply_number: int | None, threads: dict[str,
     parts = [f'<div class="pa-sources"><h3>{esc(wording.SOURCES_TITLE)} [{reply_number}]</h3>']
     emergency = turn.get("urgency") == "emergency"
     if emergency:  # as in the reply: the notice first, the other patients' cases folded away
-        parts.append(notice_html(wording.URGENT_CARE_NOTICE))
+        parts.append(notice_html(wording.URGENT_CARE_NOTICE, announce=False))
         parts.append(f'<details class="pa-other-cases"><summary>{esc(wording.OTHER_CASES.format(n=len(turn["quotes"])))}</summary>')
     for n, quote in enumerate(turn["quotes"], start=1):
         thread = threads[quote["thread_id"]]
@@ -242,6 +243,26 @@ CSS = """
                    box-shadow: 0 1px 4px rgba(0, 0, 0, .35); visibility: hidden; }
 .pa-warning-link.pa-shown { visibility: visible; }
 .dark .pa-warning-link { background: #fdba74; color: #1c0a02; }
+/* Readable controls (WCAG AA, 4.5:1) in both schemes: Gradio's orange primary button,
+   selected tab and pale footer link are not. */
+#send { background: #c2410c !important; color: #ffffff !important; border-color: #9a3412 !important; }
+#send:hover { background: #9a3412 !important; }
+button[role="tab"][aria-selected="true"] { color: #9a3412 !important; border-color: #9a3412 !important; }
+.dark button[role="tab"][aria-selected="true"] { color: #fdba74 !important; border-color: #fdba74 !important; }
+.show-api, .show-api span { color: #4b5563 !important; }
+.dark .show-api { color: #d1d5db !important; }
+input::placeholder, textarea::placeholder { color: #6b7280 !important; opacity: 1; }
+/* An empty dropdown (the reply picker before the first reply) draws its input "subdued". */
+input.subdued { color: #4b5563 !important; }
+.dark input.subdued { color: #d1d5db !important; }
+.dark input::placeholder { color: #9ca3af !important; }
+.dark textarea::placeholder { color: #9ca3af !important; }
+/* A focus ring that shows in both schemes, on everything that takes focus. */
+:focus-visible { outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important; }
+.dark :focus-visible { outline-color: #93c5fd !important; }
+@media (prefers-reduced-motion: reduce) {
+  * { scroll-behavior: auto !important; transition: none !important; animation: none !important; }
+}
 /* A name or title with no spaces (10,000 characters of it, say) wraps instead of pushing
    the panel sideways. */
 .pa-reply, .pa-sources, .pa-page, .pa-user { overflow-wrap: anywhere; min-width: 0; }
@@ -255,10 +276,30 @@ PAGE_JS = """
   let seen = 0;
   const show = () => {
     const replies = document.querySelectorAll('#chat .pa-reply');
-    if (replies.length > seen) replies[replies.length - 1].scrollIntoView({block: 'start'});
+    if (replies.length > seen) {
+      replies[replies.length - 1].scrollIntoView({block: 'start'});
+      // Focus goes back to the question box (it was on Ask, or nowhere, while the reply was
+      // computed): the next question can be typed at once, and Shift+Tab reaches the reply.
+      const box = document.querySelector('#message textarea');
+      const active = document.activeElement;
+      if (box && (!active || active === document.body || active.closest('#send') || active === box)) {
+        box.focus({preventScroll: true});
+      }
+    }
     seen = replies.length;
   };
-  new MutationObserver(show).observe(document.body, {childList: true, subtree: true});
+  // Icons that say nothing of their own (a dropdown's arrow) are hidden from screen readers.
+  const hideIcons = () => document.querySelectorAll('svg:not([aria-hidden]):not([aria-label])')
+    .forEach(icon => { if (!icon.querySelector('title')) icon.setAttribute('aria-hidden', 'true'); });
+  new MutationObserver(() => { show(); hideIcons(); }).observe(document.body, {childList: true, subtree: true});
+  hideIcons();
+  // The conversation scrolls inside its box: a keyboard must be able to reach and scroll it.
+  const focusable = () => {
+    const chat = document.querySelector('#chat');
+    if (!chat) return setTimeout(focusable, 200);
+    chat.setAttribute('tabindex', '0');
+  };
+  focusable();
   // The "Warning signs" link shows while the panel itself is out of view.
   const watchPanel = () => {
     const panel = document.querySelector('#warning-signs');
