@@ -67,6 +67,9 @@ _STATEMENT = {
 }
 _QUESTION = {t: re.compile(p, re.IGNORECASE) for t, p in _QUESTION.items()}
 _STATEMENT = {t: re.compile(p, re.IGNORECASE) for t, p in _STATEMENT.items()}
+# A sentence is read once with each kind's pattern only until that kind is found; most
+# sentences of a long health page make none, so every pattern runs: this is the cost
+# (retrieval.Retriever keeps each sentence's kinds once found).
 
 
 def asked_types(asking_words: str) -> frozenset[AnswerType]:

@@ -3,7 +3,7 @@
 retrieval.py gathers candidates and their evidence (CandidateFeatures: one named array
 per kind of evidence, a value per candidate); a fusion mode turns that into one score
 per candidate (fusion.py for the hand-set modes, LearnedRanker for "learned": weights
-learned from graded questions by bench/train_ranker.py, committed in ranker.txt).
+learned from graded questions by bench/train_ranker.py, committed in ranker.json).
 
 The evidence, none of it naming a topic:
 - how close the answer is to the query by meaning: its best passage, its best sentence,
@@ -18,6 +18,7 @@ The evidence, none of it naming a topic:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -25,7 +26,7 @@ import numpy as np
 
 from .errors import first_line
 
-RANKER_FILE = Path(__file__).with_name("ranker.txt")
+RANKER_FILE = Path(__file__).with_name("ranker.json")
 RRF_K = 60  # as in fusion.RRF_K
 # Agreement among physicians is measured against the mean sentence vectors of this many
 # best candidates by semantic evidence: an answer whose points others make too is more
@@ -94,26 +95,62 @@ def reciprocal_ranks(ranks: dict[int, int], keys: np.ndarray) -> np.ndarray:
 
 
 class LearnedRanker:
-    """LightGBM's LambdaRank over CandidateFeatures.matrix() (ranker.txt, with the feature
-    names it was trained on). lightgbm is imported only when this mode ranks."""
+    """LightGBM's LambdaRank over CandidateFeatures.matrix(), fitted by bench/train_ranker.py
+    and exported as its trees (ranker.json: LightGBM's own dump_model). They are evaluated
+    here with numpy, all trees at once, one level at a time: serving loads neither LightGBM
+    nor the scikit-learn it imports (130 MB), and a test checks the scores equal LightGBM's
+    own predict."""
 
     def __init__(self, path: Path = RANKER_FILE):
         from .errors import ModelError
 
         try:
-            import lightgbm
-
-            self.booster = lightgbm.Booster(model_file=str(path))
-        except ImportError:
-            raise ModelError("the learned ranking needs lightgbm: pip install lightgbm") from None
-        except Exception as exc:  # lightgbm's own error for a missing or damaged file
+            model = json.loads(path.read_text(encoding="utf-8"))
+            trees = [tree["tree_structure"] for tree in model["tree_info"]]
+            names = tuple(model["feature_names"])
+        except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"the ranking model {path} cannot be read ({first_line(exc)}); reinstall the package") from None
-        if tuple(self.booster.feature_name()) != CandidateFeatures.names():
+        if names != CandidateFeatures.names():
             raise ModelError(
                 f"the ranking model {path} was trained on other evidence than this code gathers; retrain it: "
                 "python -m bench.train_ranker --write"
             )
+        self._flatten(trees)
+
+    def _flatten(self, trees: list[dict]) -> None:
+        """Every tree's nodes in flat arrays: node i splits on feature[i] at threshold[i]
+        (x <= threshold goes left, as LightGBM's numerical decision "<=") into left[i] and
+        right[i]; a child below 0 is leaf ~child of the leaf values."""
+        feature, threshold, left, right, leaves, roots = [], [], [], [], [], []
+
+        def add(node: dict) -> int:
+            if "leaf_value" in node:
+                leaves.append(node["leaf_value"])
+                return ~(len(leaves) - 1)
+            if node.get("decision_type", "<=") != "<=":
+                raise ValueError(f"unsupported split {node.get('decision_type')}")
+            at = len(feature)
+            feature.append(node["split_feature"])
+            threshold.append(node["threshold"])
+            left.append(0)
+            right.append(0)
+            left[at], right[at] = add(node["left_child"]), add(node["right_child"])
+            return at
+
+        for tree in trees:
+            roots.append(add(tree))
+        self.feature, self.threshold = np.array(feature, np.int64), np.array(threshold, np.float64)
+        self.left, self.right = np.array(left, np.int64), np.array(right, np.int64)
+        self.leaf_value, self.roots = np.array(leaves, np.float64), np.array(roots, np.int64)
 
     def scores(self, features: CandidateFeatures) -> np.ndarray:
-        matrix = features.matrix()
-        return self.booster.predict(matrix, num_threads=1) if len(matrix) else np.zeros(0)
+        x = features.matrix()
+        if not len(x):
+            return np.zeros(0)
+        node = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()  # (candidates, trees)
+        rows = np.arange(len(x))[:, None]
+        while (inner := node >= 0).any():
+            at = np.where(inner, node, 0)
+            go_left = x[rows, self.feature[at]] <= self.threshold[at]
+            node = np.where(inner, np.where(go_left, self.left[at], self.right[at]), node)
+        return self.leaf_value[~node].sum(axis=1)

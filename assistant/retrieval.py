@@ -105,6 +105,8 @@ class Retriever:
         # take the cores from the encoder runs of the next message (MEDIQA questions, 1,657
         # answers: reply p95 36 -> 27 ms, p50 unchanged).
         threadpool_limits(1, user_api="blas")
+        # The kinds of statement each sentence makes, once read (a frozenset from a handful).
+        self._sentence_kinds: dict[int, frozenset[AnswerType]] = {}
         # What each recent filter keeps: allowed(answer_filter) -> AllowedAnswers.
         self.allowed = lru_cache(ALLOWED_CACHE_SIZE)(partial(AllowedAnswers.of, index))
 
@@ -251,10 +253,14 @@ class Retriever:
         return np.maximum(focus, best), focus
 
     def _statement_types(self, sentence: int) -> frozenset[AnswerType]:
+        """The kinds of statement a sentence makes, read once per sentence and kept."""
         if sentence < 0:
             return frozenset()
-        a, start, end = (int(x) for x in self.index.sentence_rows[sentence])
-        return statement_types(self.index.answers[a].text[start:end])
+        kinds = self._sentence_kinds.get(sentence)
+        if kinds is None:
+            a, start, end = (int(x) for x in self.index.sentence_rows[sentence])
+            kinds = self._sentence_kinds[sentence] = statement_types(self.index.answers[a].text[start:end])
+        return kinds
 
     def candidate_features(
         self, query: SearchQuery, part_vectors: np.ndarray, focus_vector: np.ndarray, asked: frozenset[AnswerType],

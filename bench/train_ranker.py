@@ -1,4 +1,4 @@
-"""Train the learned ranking (assistant/ranker.txt) and say how well it transfers.
+"""Train the learned ranking (assistant/ranker.json) and say how well it transfers.
 
     python -m bench.train_ranker [--mediqa ../shared/data/mediqa] [--write]
 
@@ -135,6 +135,21 @@ def fit_lambdarank(questions: list[Question]):
     return ranker
 
 
+SPLIT_KEYS = ("split_feature", "threshold", "decision_type", "left_child", "right_child")
+
+
+def compact(model: dict) -> dict:
+    """LightGBM's dump_model without what scoring does not read (gains, counts, weights)."""
+
+    def node(n: dict) -> dict:
+        if "leaf_value" in n:
+            return {"leaf_value": n["leaf_value"]}
+        return {k: node(n[k]) if k.endswith("_child") else n[k] for k in SPLIT_KEYS}
+
+    return {"objective": model["objective"], "feature_names": model["feature_names"],
+            "tree_info": [{"tree_structure": node(t["tree_structure"])} for t in model["tree_info"]]}
+
+
 def order_by(q: Question, scores: np.ndarray) -> list[str]:
     return [q.answer_ids[i] for i in sorted(range(len(scores)), key=lambda i: (-scores[i], i))]
 
@@ -185,12 +200,14 @@ def main() -> None:
     args = parser.parse_args()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as work:
-        bundled = Assistant(Settings(index_dir=Path(work) / "bundled", corpus_paths=(str(REPO / "corpus"),)), log=lambda m: None)
+        # Weighted: the ranking being trained is not needed to gather its evidence.
+        bundled = Assistant(Settings(index_dir=Path(work) / "bundled", corpus_paths=(str(REPO / "corpus"),), fusion="weighted"),
+                            log=lambda m: None)
         questions = bundled_questions()
         gather(bundled, questions)
         if args.mediqa.exists():
             index = args.mediqa_index or Path(work) / "mediqa"
-            mediqa = Assistant(Settings(index_dir=index, corpus_paths=(str(args.mediqa / "threads.jsonl.gz"),)),
+            mediqa = Assistant(Settings(index_dir=index, corpus_paths=(str(args.mediqa / "threads.jsonl.gz"),), fusion="weighted"),
                                embedder=bundled.embedder, log=lambda m: None)
             more = mediqa_questions(args.mediqa)
             gather(mediqa, more)
@@ -209,7 +226,7 @@ def main() -> None:
             print(f"| {system} | " + " | ".join(cells) + " |")
     if args.write:
         ranker = fit_lambdarank([q for q in questions if q.answer_ids])
-        ranker.booster_.save_model(str(RANKER_FILE))
+        RANKER_FILE.write_text(json.dumps(compact(ranker.booster_.dump_model())) + "\n")
         gains = sorted(zip(CandidateFeatures.names(), ranker.booster_.feature_importance("gain")), key=lambda w: -w[1])
         print("importance (gain): " + ", ".join(f"{n} {g:.0f}" for n, g in gains[:12]))
         print(f"written {RANKER_FILE} (LightGBM LambdaRank, {counts})")

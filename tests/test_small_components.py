@@ -102,3 +102,42 @@ def test_answering_keeps_numpys_blas_to_one_thread(fake_assistant):
     fake_assistant.reply(["Will my lip paralysis from Botox go away?"])
     blas = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
     assert blas and all(n == 1 for n in blas)
+
+
+@pytest.mark.parametrize("leaves", [3, 7])
+def test_the_learned_ranking_scores_exactly_as_lightgbm_predicts(tmp_path, leaves):
+    """ranking.LearnedRanker evaluates LightGBM's exported trees with numpy (serving loads
+    neither LightGBM nor scikit-learn); its scores must be LightGBM's own."""
+    import json
+    from dataclasses import fields
+
+    lightgbm = pytest.importorskip("lightgbm")
+    from assistant.ranking import CandidateFeatures, LearnedRanker
+
+    rng = np.random.default_rng(leaves)
+
+    def features(n):
+        return CandidateFeatures(**{f.name: rng.normal(size=n) for f in fields(CandidateFeatures)})
+
+    queries = [features(int(rng.integers(5, 40))) for _ in range(60)]
+    x = np.concatenate([q.matrix() for q in queries])
+    y = rng.integers(0, 3, size=len(x))
+    model = lightgbm.LGBMRanker(objective="lambdarank", n_estimators=80, num_leaves=leaves, min_child_samples=5,
+                                verbose=-1).fit(x, y, group=[len(q.passage) for q in queries],
+                                                feature_name=list(CandidateFeatures.names()))
+    path = tmp_path / "ranker.json"
+    path.write_text(json.dumps(model.booster_.dump_model()))
+    ranker = LearnedRanker(path)
+    for q in queries[:10]:
+        assert np.allclose(ranker.scores(q), model.booster_.predict(q.matrix()), atol=1e-9)
+
+
+def test_the_committed_ranking_model_loads_and_scores():
+    from dataclasses import fields
+
+    from assistant.ranking import CandidateFeatures, LearnedRanker
+
+    ranker = LearnedRanker()
+    rng = np.random.default_rng(0)
+    scores = ranker.scores(CandidateFeatures(**{f.name: rng.random(12) for f in fields(CandidateFeatures)}))
+    assert scores.shape == (12,) and np.isfinite(scores).all() and scores.std() > 0
