@@ -8,10 +8,10 @@ import sys
 import traceback
 from pathlib import Path
 
-from .corpus import read_corpus
-from .errors import AssistantError
-from .jsonl import write_threads
-from .settings import DEFAULT_CORPUS, Settings
+from assistant.corpus.reader import read_corpus
+from assistant.errors import AssistantError
+from assistant.corpus.jsonl import write_threads
+from assistant.settings import DEFAULT_CORPUS, Settings
 
 EXIT_OK = 0
 EXIT_SKIPPED = 1  # the command ran, but some input was skipped (reported on stderr)
@@ -99,14 +99,14 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .embedding import create_embedder
-    from .service import ingest, resolved_sources
+    from assistant.encoders.embedding import create_embedder
+    from assistant.service import ingest, resolved_sources
 
     settings = Settings.from_env(index_dir=args.index_dir)
     if args.ray is None:
         embedder = create_embedder(settings.precision, settings.threads)
     else:
-        from .ray_embedder import RayEmbedder
+        from assistant.encoders.ray_embedder import RayEmbedder
 
         embedder = RayEmbedder(args.ray or None, settings.precision)
     summary = ingest(args.paths, settings.index_dir, embedder, settings, force=args.force)
@@ -125,11 +125,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .compose import turn_to_dict
-    from .filters import AnswerFilter
-    from .fusion import FusionMode
-    from .render import turn_to_text
-    from .service import Assistant
+    from assistant.reply.compose import turn_to_dict
+    from assistant.search.filters import AnswerFilter
+    from assistant.search.fusion import FusionMode
+    from assistant.reply.render import turn_to_text
+    from assistant.service import Assistant
 
     if bool(args.messages) == bool(args.batch):
         print("ask: give MESSAGE... or --batch FILE (not both)", file=sys.stderr)
@@ -156,7 +156,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _ask_batch(assistant, path: Path, mode, answer_filter) -> int:
-    from .compose import turn_to_dict
+    from assistant.reply.compose import turn_to_dict
 
     status = EXIT_OK
     with path.open("rb") as f:  # decoded line by line: one bad line does not stop the rest
@@ -185,7 +185,7 @@ def _ask_batch(assistant, path: Path, mode, answer_filter) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evaluation import run_evaluation
+    from assistant.evaluation.search import run_evaluation
 
     settings = Settings.from_env(index_dir=args.index_dir)
     # The labelled sets grade the bundled pages' answers: evaluate an index of those.
@@ -206,7 +206,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .web.server import serve
+    from assistant.web.server import serve
 
     settings = Settings.from_env(host=args.host, port=args.port, index_dir=args.index_dir)
     serve(settings)

@@ -7,7 +7,7 @@ from enum import Enum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .filters import AnswerFilter
+    from assistant.search.filters import AnswerFilter
 
 
 @dataclass(frozen=True)

@@ -10,25 +10,25 @@ from pathlib import Path
 
 import numpy as np
 
-from .answer_types import AnswerType, asked_types
-from .compose import compose_turn
-from .conversation import may_lean, resolve
-from .corpus import CorpusReadResult, corpus_files, corpus_fingerprint, read_corpus
-from .embedding import WEIGHTS_SHA256, Embedder, create_embedder
-from .errors import CorpusMismatchError, CorpusUnreachableError, IndexIntegrityError
-from .filters import NO_FILTER, AnswerFilter
-from .fusion import FusionMode
-from .index_store import CorpusIndex, ReusingEmbedder, build_index, load_index, read_manifest, reusable_vectors
-from .models import Problem, QuestionFocus, SearchQuery, Turn
-from .question_focus import asking_words, focus_of
-from .quoting import Chooser, QuoteEvidence, choose_span
-from .red_flags import RedFlagDetector
-from .relevance import calibrate
-from .retrieval import RetrievalResult, Retriever
-from .settings import DEFAULT_CORPUS, Settings
-from .text_gate import clean_text
-from .topicality import OnTopicModel
-from .vector_store import FaissVectors, VectorStore
+from assistant.search.answer_types import AnswerType, asked_types
+from assistant.reply.compose import compose_turn
+from assistant.reply.conversation import may_lean, resolve
+from assistant.corpus.reader import CorpusReadResult, corpus_files, corpus_fingerprint, read_corpus
+from assistant.encoders.embedding import WEIGHTS_SHA256, Embedder, create_embedder
+from assistant.errors import CorpusMismatchError, CorpusUnreachableError, IndexIntegrityError
+from assistant.search.filters import NO_FILTER, AnswerFilter
+from assistant.search.fusion import FusionMode
+from assistant.index.store import CorpusIndex, ReusingEmbedder, build_index, load_index, read_manifest, reusable_vectors
+from assistant.models import Problem, QuestionFocus, SearchQuery, Turn
+from assistant.reply.question_focus import asking_words, focus_of
+from assistant.reply.quoting import Chooser, QuoteEvidence, choose_span
+from assistant.red_flags import RedFlagDetector
+from assistant.search.relevance import calibrate
+from assistant.search.retrieval import RetrievalResult, Retriever
+from assistant.settings import DEFAULT_CORPUS, Settings
+from assistant.text_gate import clean_text
+from assistant.search.topicality import OnTopicModel
+from assistant.search.vector_store import FaissVectors, VectorStore
 
 Log = Callable[[str], None]
 
@@ -205,7 +205,7 @@ def open_vectors(settings: Settings, index: CorpusIndex, log: Log = log_to_stder
     the folder's vectors and BM25 weights are then let go)."""
     if settings.index_backend == "faiss":
         return FaissVectors(index)
-    from .milvus_store import open_milvus_vectors
+    from assistant.search.milvus_store import open_milvus_vectors
 
     store = open_milvus_vectors(
         settings.resolved_milvus_uri, settings.milvus_timeout_s, index, rebuild=settings.rebuild, log=log

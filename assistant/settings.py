@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from .errors import SettingsError
+from assistant.errors import SettingsError
 
 ENV_PREFIX = "ASSISTANT_"
 DEFAULT_CORPUS = ("corpus",)  # what `make run` builds its first index from
@@ -84,7 +84,7 @@ class Settings:
             raise SettingsError(f"index_backend must be 'faiss' or 'milvus', not {self.index_backend!r}")
         if self.milvus_timeout_s < 1:
             raise SettingsError("milvus_timeout_s must be at least 1")
-        from .fusion import FusionMode
+        from assistant.search.fusion import FusionMode
 
         FusionMode.parse(self.fusion)
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .errors import AssistantError
+from assistant.errors import AssistantError
 
 DIRECTION_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _DIRECTION_OR_CONTROL = re.compile(f"[{DIRECTION_CONTROLS}\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

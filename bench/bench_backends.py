@@ -32,12 +32,12 @@ K = 10
 
 
 def serve_worker(system: str, size: int, threads: int) -> dict:
-    from assistant.embedding import create_embedder
-    from assistant.graded_eval import read_graded_queries
+    from assistant.encoders.embedding import create_embedder
+    from assistant.evaluation.graded import read_graded_queries
 
     questions = [q.question for q in read_graded_queries(MEDIQA / "queries.json")]
     if system == "plain":
-        from assistant.corpus import read_corpus
+        from assistant.corpus.reader import read_corpus
 
         from .plain_pipeline import PlainPipeline
 
@@ -78,9 +78,9 @@ def ray_worker(answers: int, workers: int) -> dict:
     -1: the plain pipeline (its build of the same pages)."""
     import itertools
 
-    from assistant.corpus import read_corpus
-    from assistant.embedding import create_embedder
-    from assistant.index_store import build_index
+    from assistant.corpus.reader import read_corpus
+    from assistant.encoders.embedding import create_embedder
+    from assistant.index.store import build_index
 
     threads = list(itertools.islice(read_corpus([MEDIQA / "threads.jsonl.gz"]).threads, answers))
     if workers < 0:
@@ -96,7 +96,7 @@ def ray_worker(answers: int, workers: int) -> dict:
     if workers:
         import ray
 
-        from assistant.ray_embedder import RayEmbedder
+        from assistant.encoders.ray_embedder import RayEmbedder
 
         ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
         embedder = RayEmbedder(None, workers=workers)

@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 
 
-from assistant.chunking import chunk_answer
-from assistant.corpus import read_corpus
-from assistant.embedding import create_embedder
-from assistant.evaluation import evaluate
-from assistant.index_store import passage_context_text
+from assistant.index.chunking import chunk_answer
+from assistant.corpus.reader import read_corpus
+from assistant.encoders.embedding import create_embedder
+from assistant.evaluation.search import evaluate
+from assistant.index.store import passage_context_text
 from assistant.service import Assistant
 from assistant.settings import Settings
 

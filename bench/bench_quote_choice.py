@@ -16,10 +16,10 @@ import json
 import tempfile
 from pathlib import Path
 
-from assistant.conversation import resolve
-from assistant.question_focus import focus_of
-from assistant.quote_quality import baseline_chooser
-from assistant.quoting import choose_span
+from assistant.reply.conversation import resolve
+from assistant.reply.question_focus import focus_of
+from assistant.evaluation.quotes import baseline_chooser
+from assistant.reply.quoting import choose_span
 from assistant.service import Assistant
 from assistant.settings import Settings
 

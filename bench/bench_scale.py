@@ -76,8 +76,8 @@ def serve_for_timing(system: str, size: int, threads: int) -> None:
     loaded (measured), then the index, every graded question answered once."""
     answers = answer_channel()
     if system == "project":
-        from assistant.embedding import create_embedder
-        from assistant.graded_eval import read_graded_queries
+        from assistant.encoders.embedding import create_embedder
+        from assistant.evaluation.graded import read_graded_queries
         from assistant.service import Assistant
         from assistant.settings import Settings
 
@@ -98,13 +98,13 @@ def serve_for_timing(system: str, size: int, threads: int) -> None:
 
 
 def run_worker(system: str, size: int, threads: int) -> dict:
-    from assistant.corpus import read_corpus
-    from assistant.graded_eval import SPLITS, read_graded_queries, score_rankings
+    from assistant.corpus.reader import read_corpus
+    from assistant.evaluation.graded import SPLITS, read_graded_queries, score_rankings
 
     queries = read_graded_queries(MEDIQA / "queries.json")
     corpus = corpus_file(size)
     if system == "project":
-        from assistant.embedding import create_embedder
+        from assistant.encoders.embedding import create_embedder
         from assistant.service import Assistant, ingest
         from assistant.settings import Settings
 
@@ -167,7 +167,7 @@ def main() -> None:
     if args.worker:
         print(json.dumps(run_worker(args.worker, args.sizes[0], args.threads)))
         return
-    from assistant.graded_eval import read_graded_queries
+    from assistant.evaluation.graded import read_graded_queries
 
     if not (MEDIQA / "queries.json").exists():
         sys.exit(f"the MEDIQA corpus is not at {MEDIQA}")

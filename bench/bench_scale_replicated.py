@@ -29,8 +29,8 @@ K = 10
 
 
 def project_worker(source_size: int, copies: int, threads: int) -> None:
-    from assistant.embedding import create_embedder
-    from assistant.graded_eval import read_graded_queries
+    from assistant.encoders.embedding import create_embedder
+    from assistant.evaluation.graded import read_graded_queries
     from assistant.service import Assistant
     from assistant.settings import Settings
 
@@ -58,8 +58,8 @@ def plain_worker(source_size: int, copies: int, threads: int) -> None:
     import bm25s
     import faiss
 
-    from assistant.corpus import read_corpus
-    from assistant.graded_eval import read_graded_queries
+    from assistant.corpus.reader import read_corpus
+    from assistant.evaluation.graded import read_graded_queries
 
     from .plain_pipeline import PlainPipeline
     from .scale_index import perturb
@@ -98,7 +98,7 @@ def main() -> None:
         return
     if not (WORK / f"scale-{args.source_size}" / "project-index" / "manifest.json").exists():
         sys.exit(f"build the {args.source_size}-answer index first: python -m bench.bench_scale --sizes {args.source_size}")
-    from assistant.graded_eval import read_graded_queries
+    from assistant.evaluation.graded import read_graded_queries
 
     servers = {
         system: [sys.executable, "-m", "bench.bench_scale_replicated", "--worker", system, "--source-size",

@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from assistant.corpus import read_corpus
-from assistant.embedding import create_embedder
+from assistant.corpus.reader import read_corpus
+from assistant.encoders.embedding import create_embedder
 from assistant.service import Assistant, ingest
 from assistant.settings import Settings
 

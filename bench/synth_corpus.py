@@ -14,9 +14,9 @@ import random
 import re
 from pathlib import Path
 
-from assistant.chunking import sentence_spans
-from assistant.corpus import read_corpus
-from assistant.page_parser import DISCLAIMER_PREFIX
+from assistant.index.chunking import sentence_spans
+from assistant.corpus.reader import read_corpus
+from assistant.corpus.page_parser import DISCLAIMER_PREFIX
 
 VOTE_LINE = "{{ voteCount >= 0 ? '+' + (voteCount + 1) : (voteCount + 1) }}"
 DISCLAIMER = (

@@ -30,10 +30,10 @@ from sklearn.preprocessing import StandardScaler
 
 import assistant.service as service
 from assistant.models import SearchQuery
-from assistant.off_topic_probes import HARD_OFF_TOPIC_PROBES, OFF_TOPIC_PROBES
+from assistant.search.off_topic_probes import HARD_OFF_TOPIC_PROBES, OFF_TOPIC_PROBES
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.topicality import MODEL_FILE, Topicality
+from assistant.search.topicality import MODEL_FILE, Topicality
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent

@@ -33,8 +33,8 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from assistant.fusion import FusionMode
-from assistant.ranking import RANKER_FILE, CandidateFeatures
+from assistant.search.fusion import FusionMode
+from assistant.search.ranking import RANKER_FILE, CandidateFeatures
 from assistant.service import Assistant
 from assistant.settings import Settings
 
@@ -158,7 +158,7 @@ WEIGHTED_COLUMNS = ("semantic", "lexical")
 
 
 def weighted_scores(q: Question) -> np.ndarray:
-    from assistant.fusion import fuse
+    from assistant.search.fusion import fuse
 
     names = CandidateFeatures.names()
     semantic, lexical = (q.features[:, names.index(n)] for n in WEIGHTED_COLUMNS)

@@ -10,7 +10,7 @@ import hashlib
 
 import numpy as np
 
-from assistant.terms import content_terms
+from assistant.index.terms import content_terms
 
 FAKE_DIM = 256
 

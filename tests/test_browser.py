@@ -423,7 +423,7 @@ def test_filter_controls_narrow_the_quotes_and_the_reply_says_so(browser, runnin
 @pytest.mark.parametrize("screen", ["desktop", "phone"])
 def test_a_very_long_name_wraps_instead_of_pushing_the_sources_panel_sideways(browser, running_app, screen):
     """Issue 22 #7: a 10,000-character name overflowed the Sources panel sideways."""
-    from assistant.compose import turn_to_dict
+    from assistant.reply.compose import turn_to_dict
     from assistant.models import Answer, Author, Quote, SearchQuery, Thread, Turn
     from assistant.web.html import sources_html
 

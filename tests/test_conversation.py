@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.conversation import is_followup, resolve, strip_topic_change
+from assistant.reply.conversation import is_followup, resolve, strip_topic_change
 
 KNOWN = {"botox", "perman", "muscl", "hit", "mani", "week", "lip", "filler", "caus", "long", "wear", "masset", "smile", "exercis", "dysport", "paralys", "eyelid"}
 

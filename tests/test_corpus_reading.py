@@ -9,7 +9,7 @@ import tracemalloc
 
 import pytest
 
-from assistant.corpus import read_corpus
+from assistant.corpus.reader import read_corpus
 
 from .conftest import CORPUS, PAGE_IDS, run_cli
 

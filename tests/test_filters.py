@@ -8,9 +8,10 @@ import json
 import numpy as np
 import pytest
 
-from assistant import vector_index, wording
+from assistant import wording
+from assistant.index import vector_index
 from assistant.errors import SettingsError
-from assistant.filters import AnswerFilter
+from assistant.search.filters import AnswerFilter
 from assistant.models import Author, Urgency
 
 from .conftest import GOLDEN, run_cli

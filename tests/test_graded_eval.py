@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from assistant.graded_eval import GradedQuery, ndcg, read_graded_queries, score_rankings
+from assistant.evaluation.graded import GradedQuery, ndcg, read_graded_queries, score_rankings
 
 
 def test_queries_are_read_with_gain_grade_minus_one(tmp_path):

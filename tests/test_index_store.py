@@ -8,12 +8,12 @@ import os
 import numpy as np
 import pytest
 
-from assistant.corpus import corpus_files, corpus_fingerprint
+from assistant.corpus.reader import corpus_files, corpus_fingerprint
 from assistant.errors import IndexIntegrityError
-from assistant.index_store import LOCK, MANIFEST, build_index, load_index, read_manifest
-from assistant.lexical_index import LexicalIndex
+from assistant.index.store import LOCK, MANIFEST, build_index, load_index, read_manifest
+from assistant.index.lexical_index import LexicalIndex
 from assistant.service import ingest, open_index
-from assistant.vector_index import vectors_of
+from assistant.index.vector_index import vectors_of
 
 from .fakes import FakeEmbedder, OtherModelEmbedder
 
@@ -241,7 +241,7 @@ def test_a_second_writer_is_refused_and_leaves_the_first_ones_build_alone(fake_s
     """Issue 10: with one ingest paused mid-write, a second `ingest --force` deleted the first
     one's temporary build."""
     from assistant.errors import IndexLockedError
-    from assistant.index_store import writer_lock
+    from assistant.index.store import writer_lock
 
     build(fake_settings, fake_embedder)
     folder = fake_settings.index_dir
@@ -359,7 +359,7 @@ def test_a_page_cut_short_and_restored_is_not_encoded_again(fake_settings):
 
 
 def test_the_kept_vectors_are_bounded(fake_settings, fake_embedder, monkeypatch):
-    import assistant.index_store as index_store
+    import assistant.index.store as index_store
 
     monkeypatch.setattr(index_store, "RETIRED_MAX_VECTORS", 5)
     build(fake_settings, fake_embedder)

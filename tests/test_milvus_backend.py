@@ -12,8 +12,8 @@ import numpy as np
 import pytest
 
 from assistant.errors import IndexIntegrityError, MilvusUnavailableError
-from assistant.filters import AnswerFilter
-from assistant.fusion import FusionMode
+from assistant.search.filters import AnswerFilter
+from assistant.search.fusion import FusionMode
 from assistant.service import Assistant
 
 from .conftest import REPO, run_cli
@@ -64,7 +64,7 @@ def test_milvus_gives_the_same_replies_as_the_faiss_folder(both):
 def test_the_milvus_filter_keeps_exactly_the_answers_the_filter_accepts(both):
     """Pushed into Milvus as an expression (null ratings, word beginnings), the filter
     keeps the same passages as AnswerFilter.accepts does in Python."""
-    from assistant.milvus_store import milvus_filter
+    from assistant.search.milvus_store import milvus_filter
 
     _, milvus_side = both
     index, store = milvus_side.index, milvus_side.retriever.vectors
@@ -86,7 +86,7 @@ def store_dimension(store) -> int:
 
 
 def test_a_half_written_or_foreign_collection_is_never_searched(fake_settings, fake_embedder):
-    from assistant.milvus_store import COMPLETE, IDENTITY
+    from assistant.search.milvus_store import COMPLETE, IDENTITY
 
     uri = str(fake_settings.index_dir.parent / "m.db")
     settings = fake_settings.with_(index_backend="milvus", milvus_uri=uri)
@@ -151,7 +151,7 @@ def test_unreachable_milvus_in_process_raises_the_named_error(fake_settings, fak
 
 @pytest.mark.real_model
 def test_the_whole_evaluation_through_milvus_is_within_a_hundredth_of_faiss(real_assistant, tmp_path):
-    from assistant.evaluation import run_evaluation
+    from assistant.evaluation.search import run_evaluation
 
     settings = real_assistant.settings
     milvus_side = Assistant(
@@ -227,11 +227,11 @@ def test_a_milvus_lite_file_open_elsewhere_is_one_line_without_a_traceback(tmp_p
     import subprocess
     import sys
 
-    from assistant.milvus_store import connect
+    from assistant.search.milvus_store import connect
 
     uri = str(tmp_path / "m.db")
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"from assistant.milvus_store import connect; c = connect({uri!r}, 10); print('open', flush=True); "
+        [sys.executable, "-c", f"from assistant.search.milvus_store import connect; c = connect({uri!r}, 10); print('open', flush=True); "
          "import time; time.sleep(120)"],
         cwd=REPO, stdout=subprocess.PIPE, text=True,
     )

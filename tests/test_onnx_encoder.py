@@ -7,8 +7,8 @@ import pytest
 
 pytest.importorskip("onnxruntime")
 
-from assistant.embedding import SentenceTransformerEmbedder  # noqa: E402
-from assistant.onnx_encoder import OnnxInt8Embedder  # noqa: E402
+from assistant.encoders.embedding import SentenceTransformerEmbedder  # noqa: E402
+from assistant.encoders.onnx_encoder import OnnxInt8Embedder  # noqa: E402
 
 pytestmark = pytest.mark.real_model
 
@@ -47,7 +47,7 @@ def test_the_exported_model_is_reused_and_a_damaged_one_made_again(cache):
 
 
 def test_a_long_message_is_encoded_apart_from_its_short_clauses(cache):
-    from assistant.onnx_encoder import _batches
+    from assistant.encoders.onnx_encoder import _batches
 
     assert _batches([120, 9, 11, 10, 118], batch_size=8) == [[1, 3, 2], [4, 0]]
     encoder = OnnxInt8Embedder(threads=1, cache=cache)

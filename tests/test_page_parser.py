@@ -8,8 +8,8 @@ import re
 import pytest
 
 from assistant.errors import CorpusError
-from assistant.jsonl import thread_to_dict
-from assistant.page_parser import parse_page_text
+from assistant.corpus.jsonl import thread_to_dict
+from assistant.corpus.page_parser import parse_page_text
 
 from .conftest import CORPUS, GOLDEN, PAGE_IDS
 
@@ -181,7 +181,7 @@ def test_ambiguous_lines_leave_fields_empty():
     ],
 )
 def test_attribution_line_classifier(line, kind):
-    from assistant.page_parser import classify_attribution_line
+    from assistant.corpus.page_parser import classify_attribution_line
 
     assert classify_attribution_line(line) == kind
 

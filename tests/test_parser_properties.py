@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant.errors import CorpusError
-from assistant.jsonl import read_jsonl, write_threads
+from assistant.corpus.jsonl import read_jsonl, write_threads
 from assistant.models import Answer, Author, Thread
-from assistant.page_parser import DISCLAIMER_PREFIX, VOTE_TEMPLATE_PREFIX, parse_page_text
+from assistant.corpus.page_parser import DISCLAIMER_PREFIX, VOTE_TEMPLATE_PREFIX, parse_page_text
 
 text = st.text(min_size=1, max_size=60).filter(lambda s: s.strip())
 optional_text = st.none() | text

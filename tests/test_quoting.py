@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assistant.models import Answer, Chunk, Hit, QuestionFocus, SentenceMatch, Thread
-from assistant.quoting import QUOTE_MAX_CHARS, QUOTE_MAX_SENTENCES, QuoteEvidence, choose_span
+from assistant.reply.quoting import QUOTE_MAX_CHARS, QUOTE_MAX_SENTENCES, QuoteEvidence, choose_span
 
 FILLER = "Patients often ask about this after treatment in the lower face and the answer depends on the case."
 

@@ -8,10 +8,10 @@ import json
 import numpy as np
 import pytest
 
-from assistant import vector_index
-from assistant.embedding import create_embedder
+from assistant.index import vector_index
+from assistant.encoders.embedding import create_embedder
 from assistant.errors import RayIngestError
-from assistant.index_store import load_index
+from assistant.index.store import load_index
 from assistant.service import Assistant, ingest
 from assistant.settings import Settings
 
@@ -25,7 +25,7 @@ DEVSET = json.loads((REPO / "bench" / "devset.json").read_text(encoding="utf-8")
 
 @pytest.fixture(scope="module")
 def ray_embedder():
-    from assistant.ray_embedder import RayEmbedder
+    from assistant.encoders.ray_embedder import RayEmbedder
 
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield RayEmbedder(None)
@@ -62,7 +62,7 @@ def test_ray_ingest_equals_the_local_ingest(ray_embedder, tmp_path):
 
 
 def test_a_cluster_failing_mid_ingest_leaves_the_previous_index_in_use(ray_embedder, tmp_path):
-    from assistant.ray_embedder import _Encoder
+    from assistant.encoders.ray_embedder import _Encoder
 
     class DiesAfterThePassages(_Encoder):
         """Encodes the passages (title and text: every one has a line break), then fails

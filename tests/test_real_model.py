@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from assistant import wording
-from assistant.embedding import WEIGHTS_SHA256, verify_weights
+from assistant.encoders.embedding import WEIGHTS_SHA256, verify_weights
 from assistant.errors import ModelError
-from assistant.evaluation import evaluate, evaluate_red_flags
-from assistant.fusion import FusionMode
+from assistant.evaluation.search import evaluate, evaluate_red_flags
+from assistant.search.fusion import FusionMode
 from assistant.models import Urgency
 from assistant.red_flags import RedFlagDetector
 
@@ -24,7 +24,7 @@ NO_NETWORK = {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0
 
 
 def corpus_answers():
-    from assistant.corpus import read_corpus
+    from assistant.corpus.reader import read_corpus
 
     return {a.id: a for t in read_corpus([REPO / "corpus"]).threads for a in t.answers}
 
@@ -117,7 +117,7 @@ def test_quote_choice_meets_its_target_on_the_development_sets(real_assistant):
     """The chooser of the words to quote, on the answers a fixed ranking (the hand-set
     blend it was tuned with) puts in the top five; the learned ranking's effect is the
     next test's."""
-    from assistant.quote_quality import evaluate_quotes, read_quote_set
+    from assistant.evaluation.quotes import evaluate_quotes, read_quote_set
 
     answers = {a.id: a.text for a in real_assistant.index.answers}
     for name in ("quotes_dev", "quotes_dev_b"):
@@ -133,7 +133,7 @@ def test_quote_choice_meets_its_target_on_the_development_sets(real_assistant):
 def test_the_learned_ranking_quotes_more_answering_answers_and_no_fewer_first(real_assistant):
     """Issue 24: the shipped ranking against the hand-set blend, with the same chooser, on
     the development quote sets (which it was trained on, among other questions)."""
-    from assistant.quote_quality import evaluate_quotes, read_quote_set
+    from assistant.evaluation.quotes import evaluate_quotes, read_quote_set
 
     answers = {a.id: a.text for a in real_assistant.index.answers}
     for name in ("quotes_dev", "quotes_dev_b"):
@@ -149,7 +149,7 @@ def test_a_message_that_finds_nothing_alone_is_read_with_its_conversation(real_a
     """Issue 24: a message with words of its own and none pointing back reads as a question
     of its own, and alone finds nothing; with the conversation it is answered. A new
     subject still finds nothing. (From bench/quotes_dev_b.json, development data.)"""
-    from assistant.conversation import resolve
+    from assistant.reply.conversation import resolve
 
     first = "right side of my face is semi paralysed after masseter botox, cant lift the corner of my mouth"
     alone = "she used 30 units this time, last time was 25 and i was totally fine. was it just too much??"
@@ -171,8 +171,8 @@ def test_held_out_set_abstains_exactly_on_the_off_topic_messages(real_assistant)
 
 
 def test_everyday_questions_stay_far_from_the_bundled_pages_so_their_floor_is_the_fixed_one(real_assistant):
-    from assistant.relevance import PROBE_MARGIN
-    from assistant.retrieval import MIN_RELEVANCE
+    from assistant.search.relevance import PROBE_MARGIN
+    from assistant.search.retrieval import MIN_RELEVANCE
 
     floor = real_assistant.relevance_floor
     assert floor.probe_best + PROBE_MARGIN < MIN_RELEVANCE

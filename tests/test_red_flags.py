@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from assistant import wording
-from assistant.compose import turn_to_dict
+from assistant.reply.compose import turn_to_dict
 from assistant.models import Urgency
 from assistant.red_flags import RedFlagDetector, read
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from assistant.relevance import MAX_FLOOR, calibrate
-from assistant.retrieval import MIN_RELEVANCE
+from assistant.search.relevance import MAX_FLOOR, calibrate
+from assistant.search.retrieval import MIN_RELEVANCE
 from assistant.service import Assistant
 from assistant.settings import Settings
 

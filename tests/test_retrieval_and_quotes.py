@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant import wording
-from assistant.fusion import FusionMode
+from assistant.search.fusion import FusionMode
 from assistant.models import Urgency
 
 from .conftest import PAGE_IDS
@@ -101,7 +101,7 @@ def test_a_huge_one_sentence_answer_is_quoted_in_part_at_a_word_boundary(fake_se
     """Issue 10: a 4 MB single-sentence answer came back as a 4,079,999-character quote."""
     import json
 
-    from assistant.quoting import QUOTE_MAX_CHARS
+    from assistant.reply.quoting import QUOTE_MAX_CHARS
     from assistant.service import Assistant
 
     words = " ".join(f"masseter{n % 97}" for n in range(200_000))

@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pytest
 
-from assistant.chunking import PASSAGE_MAX_CHARS, chunk_answer, sentence_spans
+from assistant.index.chunking import PASSAGE_MAX_CHARS, chunk_answer, sentence_spans
 from assistant.errors import SettingsError
-from assistant.evaluation import ndcg_at_k, recall_at_k
-from assistant.fusion import FusionMode, fuse
+from assistant.evaluation.search import ndcg_at_k, recall_at_k
+from assistant.search.fusion import FusionMode, fuse
 from assistant.models import Answer
 from assistant.settings import Settings
 
@@ -112,7 +112,7 @@ def test_the_learned_ranking_scores_exactly_as_lightgbm_predicts(tmp_path, leave
     from dataclasses import fields
 
     lightgbm = pytest.importorskip("lightgbm")
-    from assistant.ranking import CandidateFeatures, LearnedRanker
+    from assistant.search.ranking import CandidateFeatures, LearnedRanker
 
     rng = np.random.default_rng(leaves)
 
@@ -135,7 +135,7 @@ def test_the_learned_ranking_scores_exactly_as_lightgbm_predicts(tmp_path, leave
 def test_the_committed_ranking_model_loads_and_scores():
     from dataclasses import fields
 
-    from assistant.ranking import CandidateFeatures, LearnedRanker
+    from assistant.search.ranking import CandidateFeatures, LearnedRanker
 
     ranker = LearnedRanker()
     rng = np.random.default_rng(0)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.fusion import FusionMode
-from assistant.terms import content_terms
-from assistant.vocabulary import SYNONYM_GROUPS, expansion_terms
+from assistant.search.fusion import FusionMode
+from assistant.index.terms import content_terms
+from assistant.search.vocabulary import SYNONYM_GROUPS, expansion_terms
 
 
 def stem(word: str) -> str:

@@ -12,8 +12,8 @@ from html.parser import HTMLParser
 import pytest
 
 from assistant import wording
-from assistant.compose import turn_to_dict
-from assistant.render import attribution_line
+from assistant.reply.compose import turn_to_dict
+from assistant.reply.render import attribution_line
 from assistant.web.feedback import FeedbackStore, Outcome
 from assistant.web.html import page_html, reply_html, sources_html
 

@@ -17,11 +17,11 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ..models import RedFlag, Triage, Urgency
-from .features import GROUP_OF, Evidence, SemanticBanks, evidence
-from .model import TriageModel
-from .reading import Reading, read
-from .signs import Kind
+from assistant.models import RedFlag, Triage, Urgency
+from assistant.red_flags.features import GROUP_OF, Evidence, SemanticBanks, evidence
+from assistant.red_flags.model import TriageModel
+from assistant.red_flags.reading import Reading, read
+from assistant.red_flags.signs import Kind
 
 NO_RED_FLAGS = Triage(None)
 RESEMBLES = "resembles an emergency description"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import ModelError
-from .features import FEATURES
+from assistant.errors import ModelError
+from assistant.red_flags.features import FEATURES
 
 MODEL_FILE = Path(__file__).with_name("model.json")
 

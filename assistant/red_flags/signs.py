@@ -41,7 +41,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from ..models import Urgency
+from assistant.models import Urgency
 
 
 class Kind(str, Enum):

@@ -6,15 +6,15 @@ import uuid
 
 import gradio as gr
 
-from .. import wording
-from ..compose import turn_to_dict
-from ..errors import SettingsError
-from ..filters import MAX_SPECIALTY_CHARS, AnswerFilter
-from ..service import Assistant
-from ..settings import Settings
-from ..text_gate import InvalidTextError, clean_text
-from .feedback import MAX_COMMENT_CHARS, FeedbackStore, Outcome
-from .html import page_html, reply_html, shortened, sources_html, user_message_html, warning_panel_html
+from assistant import wording
+from assistant.reply.compose import turn_to_dict
+from assistant.errors import SettingsError
+from assistant.search.filters import MAX_SPECIALTY_CHARS, AnswerFilter
+from assistant.service import Assistant
+from assistant.settings import Settings
+from assistant.text_gate import InvalidTextError, clean_text
+from assistant.web.feedback import MAX_COMMENT_CHARS, FeedbackStore, Outcome
+from assistant.web.html import page_html, reply_html, shortened, sources_html, user_message_html, warning_panel_html
 
 
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:

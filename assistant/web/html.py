@@ -9,9 +9,9 @@ from __future__ import annotations
 import html
 import json
 
-from .. import wording
-from ..models import Answer, Author, Thread
-from ..render import attribution_line, quote_display_text, reply_text
+from assistant import wording
+from assistant.models import Answer, Author, Thread
+from assistant.reply.render import attribution_line, quote_display_text, reply_text
 
 
 def esc(text: str | None) -> str:

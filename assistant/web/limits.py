@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from ..settings import Settings
+from assistant.settings import Settings
 
 # Routes of Gradio's that this app never needs: it takes no files. They would accept a
 # file of any size from any origin and answer with the server's temporary path.
@@ -70,6 +70,6 @@ def middleware(settings: Settings, health: dict) -> list:
     """The bounds on every request, and /healthz (health.py) answering health."""
     from starlette.middleware import Middleware
 
-    from .health import Health
+    from assistant.web.health import Health
 
     return [Middleware(Health, body=health), Middleware(RequestLimits, max_body_bytes=settings.max_request_bytes)]

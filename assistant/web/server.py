@@ -9,10 +9,10 @@ import socket
 import sys
 import time
 
-from .. import wording
-from ..errors import ServeError
-from ..settings import Settings
-from .health import readiness
+from assistant import wording
+from assistant.errors import ServeError
+from assistant.settings import Settings
+from assistant.web.health import readiness
 
 
 # Gradio prints the traceback of every failed event to stderr, and the last line of one
@@ -55,8 +55,8 @@ def serve(settings: Settings) -> None:
     _check_port_free(settings.host, settings.port)  # before the model loads: fail in a moment
     # No usage reporting and no version check: the app never calls out.
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    from ..service import Assistant
-    from .app import build_app
+    from assistant.service import Assistant
+    from assistant.web.app import build_app
 
     # One compute thread per concurrent reply: more threads than cores multiply latency.
     threads = settings.threads or max(1, (os.cpu_count() or 1) // settings.concurrency)
@@ -85,8 +85,8 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def _launch(app, settings: Settings, health: dict) -> None:
-    from .html import CSS, PAGE_JS
-    from .limits import middleware
+    from assistant.web.html import CSS, PAGE_JS
+    from assistant.web.limits import middleware
 
     app.launch(
         server_name=settings.host,

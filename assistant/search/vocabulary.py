@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import lru_cache
 
-from .terms import content_terms, stem, words
+from assistant.index.terms import content_terms, stem, words
 
 SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     # Products

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from .models import Answer, Author, Problem, Thread
+from assistant.models import Answer, Author, Problem, Thread
 
 
 def thread_to_dict(thread: Thread) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import first_line
+from assistant.errors import first_line
 
 RANKER_FILE = Path(__file__).with_name("ranker.json")
 RRF_K = 60  # as in fusion.RRF_K
@@ -102,7 +102,7 @@ class LearnedRanker:
     own predict."""
 
     def __init__(self, path: Path = RANKER_FILE):
-        from .errors import ModelError
+        from assistant.errors import ModelError
 
         try:
             model = json.loads(path.read_text(encoding="utf-8"))

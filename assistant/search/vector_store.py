@@ -14,9 +14,9 @@ from typing import Protocol
 
 import numpy as np
 
-from . import vector_index
-from .filters import AnswerFilter
-from .index_store import CorpusIndex
+from assistant.index import vector_index
+from assistant.search.filters import AnswerFilter
+from assistant.index.store import CorpusIndex
 
 
 # Extra hits asked of a search, so that hits tied with the k-th are all seen and the tie

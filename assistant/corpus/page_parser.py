@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import CorpusError
-from .models import Answer, Author, Problem, Thread
+from assistant.errors import CorpusError
+from assistant.models import Answer, Author, Problem, Thread
 
 ANSWER_COUNT_RE = re.compile(r"^Doctor Answers (\d+)$")
 VOTE_TEMPLATE_PREFIX = "{{ voteCount"

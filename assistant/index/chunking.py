@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .models import Answer, Chunk
+from assistant.models import Answer, Chunk
 
 # A sentence ends at . ! ? (and closing quotes/brackets) followed by whitespace, or at a
 # paragraph break. "Dr. P" and "e.g." may split early; a split costs a little context,

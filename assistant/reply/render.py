@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-from . import wording
-from .compose import turn_to_dict
-from .models import Author, Turn, Urgency
+from assistant import wording
+from assistant.reply.compose import turn_to_dict
+from assistant.models import Author, Turn, Urgency
 
 
 def attribution_line(author: Author) -> str:

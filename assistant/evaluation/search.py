@@ -28,9 +28,9 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import wording
-from .fusion import FusionMode
-from .settings import Settings
+from assistant import wording
+from assistant.search.fusion import FusionMode
+from assistant.settings import Settings
 
 K = 5
 
@@ -106,7 +106,7 @@ def evaluate(assistant, devset: dict) -> tuple[list[Row], dict]:
 
 def best_evidence(assistant, messages: list[str]) -> float:
     """The best semantic evidence any answer has for the last message of a conversation."""
-    from .conversation import resolve
+    from assistant.reply.conversation import resolve
 
     query = resolve(messages, assistant.index.passage_lexical.knows)[-1]
     return assistant.retriever.search(query, K, FusionMode.DENSE).best_relevance
@@ -150,8 +150,8 @@ def message_kind(message: dict) -> str:
 
 
 def evaluate_red_flags(detector, name: str, messages: list[dict], blind: bool = False) -> RedFlagRow:
-    from .models import Urgency
-    from .red_flags import RedFlagDetector
+    from assistant.models import Urgency
+    from assistant.red_flags import RedFlagDetector
 
     patterns_only = RedFlagDetector(None)
     failures = []
@@ -272,7 +272,7 @@ def run_evaluation(
     red_flag_paths, quote quality on each of quote_paths, and search quality on a corpus
     with graded questions (graded_dir: threads.jsonl.gz and queries.json, indexed into
     graded_index), with abstention on the off-topic messages of off_topic_path."""
-    from .service import Assistant
+    from assistant.service import Assistant
 
     assistant = assistant or Assistant(settings)
     started = time.perf_counter()
@@ -300,7 +300,7 @@ def run_evaluation(
         print(format_red_flag_table(red_flag_rows))
         result["red_flags"] = [asdict(r) for r in red_flag_rows]
     if quote_paths:
-        from .quote_quality import evaluate_quotes, format_quote_table, read_quote_set
+        from assistant.evaluation.quotes import evaluate_quotes, format_quote_table, read_quote_set
 
         answers = {a.id: a.text for a in assistant.index.answers}
         quote_rows = [
@@ -330,14 +330,14 @@ def run_evaluation(
 
 
 def _graded(assistant, settings: Settings, folder: Path, index_dir: Path | None, off_topic_path: Path | None) -> dict:
-    from .graded_eval import (
+    from assistant.evaluation.graded import (
         abstention_accuracy,
         evaluate_graded,
         format_graded_table,
         lowest_evidence,
         read_graded_queries,
     )
-    from .service import Assistant
+    from assistant.service import Assistant
 
     corpus = folder / "threads.jsonl.gz"
     index_dir = index_dir or settings.index_dir / f"graded-{folder.name}"

@@ -18,7 +18,7 @@ class FusionMode(str, Enum):
             return cls(value)
         except ValueError:
             choices = ", ".join(m.value for m in cls)
-            from .errors import SettingsError
+            from assistant.errors import SettingsError
 
             raise SettingsError(f"unknown fusion mode {value!r}; choose one of: {choices}") from None
 

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import SettingsError
-from .jsonl import MAX_RATING, MIN_RATING
-from .models import Answer, Author
-from .text_gate import InvalidTextError, clean_text
+from assistant.errors import SettingsError
+from assistant.corpus.jsonl import MAX_RATING, MIN_RATING
+from assistant.models import Answer, Author
+from assistant.text_gate import InvalidTextError, clean_text
 
 MAX_SPECIALTY_CHARS = 100
 _WORD = re.compile(r"[^\W_]+")  # letters and digits

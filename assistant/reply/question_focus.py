@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .models import QuestionFocus
-from .terms import WORD_RE, content_terms, stem
-from .vocabulary import expansion_terms
+from assistant.models import QuestionFocus
+from assistant.index.terms import WORD_RE, content_terms, stem
+from assistant.search.vocabulary import expansion_terms
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSE_BREAK = re.compile(r"\s*[,;:]\s*|\s+[-\u2013\u2014]+\s+")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .errors import ModelError
+from assistant.errors import ModelError
 
 MODEL_FILE = Path(__file__).with_name("topicality.json")
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .models import SearchQuery
-from .off_topic_probes import HARD_OFF_TOPIC_PROBES, OFF_TOPIC_PROBES
-from .retrieval import MIN_RELEVANCE, Retriever
+from assistant.models import SearchQuery
+from assistant.search.off_topic_probes import HARD_OFF_TOPIC_PROBES, OFF_TOPIC_PROBES
+from assistant.search.retrieval import MIN_RELEVANCE, Retriever
 
 PROBES = OFF_TOPIC_PROBES + HARD_OFF_TOPIC_PROBES
 

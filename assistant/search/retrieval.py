@@ -9,17 +9,17 @@ import faiss
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .embedding import Embedder
-from .filters import NO_FILTER, AnswerFilter
-from .fusion import FusionMode, fuse
-from .index_store import CorpusIndex
-from .models import Hit, SearchQuery, SentenceMatch
-from .terms import content_terms
-from .topicality import OnTopicModel, Topicality
-from .answer_types import AnswerType, statement_types
-from .ranking import CandidateFeatures, LearnedRanker, agreement, reciprocal_ranks
-from .vector_store import FaissVectors, LexicalList, LexicalQuery, VectorStore
-from .vocabulary import expansion_terms
+from assistant.encoders.embedding import Embedder
+from assistant.search.filters import NO_FILTER, AnswerFilter
+from assistant.search.fusion import FusionMode, fuse
+from assistant.index.store import CorpusIndex
+from assistant.models import Hit, SearchQuery, SentenceMatch
+from assistant.index.terms import content_terms
+from assistant.search.topicality import OnTopicModel, Topicality
+from assistant.search.answer_types import AnswerType, statement_types
+from assistant.search.ranking import CandidateFeatures, LearnedRanker, agreement, reciprocal_ranks
+from assistant.search.vector_store import FaissVectors, LexicalList, LexicalQuery, VectorStore
+from assistant.search.vocabulary import expansion_terms
 
 # Candidates taken from each ranked list (passages by vectors, passages by BM25). Far more
 # than the k shown, so fusion can promote an answer that only one list ranks highly.

@@ -33,11 +33,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import vector_index
-from .errors import IndexIntegrityError, MilvusUnavailableError, first_line
-from .filters import AnswerFilter, title_words
-from .index_store import CorpusIndex
-from .vector_store import (
+from assistant.index import vector_index
+from assistant.errors import IndexIntegrityError, MilvusUnavailableError, first_line
+from assistant.search.filters import AnswerFilter, title_words
+from assistant.index.store import CorpusIndex
+from assistant.search.vector_store import (
     SCORE_DECIMALS,
     CandidateEvidence,
     LexicalEvidence,
