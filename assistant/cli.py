@@ -8,9 +8,9 @@ import sys
 import traceback
 from pathlib import Path
 
+from assistant.corpus.jsonl import write_threads
 from assistant.corpus.reader import read_corpus
 from assistant.errors import AssistantError
-from assistant.corpus.jsonl import write_threads
 from assistant.settings import DEFAULT_CORPUS, Settings
 
 EXIT_OK = 0
@@ -52,32 +52,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--min-rating", type=float, metavar="X", help="only physicians rated at least X out of 5")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("eval", help="search quality, red-flag triage and quote choice on the labelled sets")
-    p.add_argument("--devset", type=Path, default=Path("bench/devset.json"))
+    p = sub.add_parser("eval", help="search quality, red-flag triage and quote choice on labelled sets (name them)")
+    p.add_argument("--devset", type=Path, metavar="FILE", help="search quality on a graded set (bench/devset.json, bench/heldout.json)")
+    p.add_argument("--redflags", type=Path, nargs="+", default=[], metavar="FILE", help="red-flag sets (bench/redflags_*.json)")
+    p.add_argument("--quotes", type=Path, nargs="+", default=[], metavar="FILE", help="span-labelled quote sets (bench/quotes_*.json)")
     p.add_argument(
-        "--redflags", type=Path, nargs="*", metavar="FILE",
-        default=[Path("bench/redflags_dev.json"), Path("bench/redflags_heldout.json")],
-        help="red-flag sets to evaluate (none: skip)",
-    )
-    p.add_argument(
-        "--quotes", type=Path, nargs="*", metavar="FILE",
-        default=[Path("bench/quotes_dev.json"), Path("bench/quotes_dev_b.json"), Path("bench/quotes_heldout.json")],
-        help="span-labelled quote sets to evaluate (none: skip)",
+        "--conversations", type=Path, nargs="+", default=[], metavar="FILE",
+        help="sets of conversations with every answer graded (bench/blind/search_*.json): nDCG@5, first quote answers",
     )
     p.add_argument(
         "--graded", type=Path, metavar="DIR",
-        help="also a corpus with graded questions (threads.jsonl.gz and queries.json, e.g. ../shared/data/mediqa)",
+        help="a corpus with graded questions (threads.jsonl.gz and queries.json, e.g. ../shared/data/mediqa)",
     )
     p.add_argument("--graded-index", type=Path, metavar="DIR", help="index folder for it (default: <index-dir>/graded-<DIR name>)")
-    p.add_argument(
-        "--off-topic", type=Path, default=Path("bench/off_topic_general.json"), metavar="FILE",
-        help="off-topic messages whose abstention is checked on the graded corpus",
-    )
-    p.add_argument(
-        "--conversations", type=Path, nargs="*", metavar="FILE", default=[],
-        help="sets of conversations with every answer graded (bench/blind/search_*.json): nDCG@5, first quote answers",
-    )
-    p.add_argument("--skip-search", action="store_true", help="skip the search-quality table")
+    p.add_argument("--off-topic", type=Path, metavar="FILE", help="off-topic messages whose abstention is checked with --graded")
     p.add_argument("--index-dir", type=Path)
     p.add_argument("--json-out", type=Path, help="also write the results as JSON")
     p.set_defaults(func=cmd_eval)
@@ -99,7 +87,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from assistant.encoders.embedding import create_embedder
+    from assistant.encoders import create_embedder
     from assistant.service import ingest, resolved_sources
 
     settings = Settings.from_env(index_dir=args.index_dir)
@@ -125,10 +113,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.models import AnswerFilter
     from assistant.reply.compose import turn_to_dict
-    from assistant.search.filters import AnswerFilter
-    from assistant.search.fusion import FusionMode
     from assistant.reply.render import turn_to_text
+    from assistant.search.fusion import FusionMode
     from assistant.service import Assistant
 
     if bool(args.messages) == bool(args.batch):
@@ -185,23 +173,27 @@ def _ask_batch(assistant, path: Path, mode, answer_filter) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from assistant.evaluation.search import run_evaluation
+    from dataclasses import asdict
 
+    from assistant.evaluation.report import format_evaluation
+    from assistant.evaluation.run import run_evaluation
+    from assistant.service import Assistant
+
+    if not (args.devset or args.redflags or args.quotes or args.conversations or args.graded):
+        print("eval: name at least one set: --devset, --redflags, --quotes, --conversations or --graded "
+              "(make eval runs the development sets)", file=sys.stderr)
+        return EXIT_USAGE
     settings = Settings.from_env(index_dir=args.index_dir)
     # The labelled sets grade the bundled pages' answers: evaluate an index of those.
     settings = settings.with_(corpus_paths=settings.corpus_paths or DEFAULT_CORPUS)
-    devset = None if args.skip_search else args.devset
-    run_evaluation(
-        devset,
-        settings,
-        json_out=args.json_out,
-        red_flag_paths=args.redflags,
-        quote_paths=args.quotes,
-        graded_dir=args.graded,
-        graded_index=args.graded_index,
-        off_topic_path=args.off_topic,
-        graded_conversation_paths=args.conversations,
+    result = run_evaluation(
+        Assistant(settings), devset=args.devset, red_flags=args.redflags, quotes=args.quotes,
+        conversations=args.conversations, graded=args.graded, graded_index=args.graded_index, off_topic=args.off_topic,
     )
+    print(format_evaluation(result))
+    if args.json_out:
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(json.dumps(asdict(result), indent=2))
     return EXIT_OK
 
 

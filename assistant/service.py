@@ -10,25 +10,25 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.search.answer_types import AnswerType, asked_types
+from assistant.corpus.reader import CorpusReadResult, corpus_files, corpus_fingerprint, read_corpus
+from assistant.encoders import Embedder, create_embedder
+from assistant.encoders.bundled import WEIGHTS_SHA256
+from assistant.errors import CorpusMismatchError, CorpusUnreachableError, IndexIntegrityError
+from assistant.index.store import CorpusIndex, ReusingEmbedder, build_index, load_index, read_manifest, reusable_vectors
+from assistant.models import NO_FILTER, AnswerFilter, Problem, QuestionFocus, SearchQuery, Turn
+from assistant.red_flags import RedFlagDetector
 from assistant.reply.compose import compose_turn
 from assistant.reply.conversation import may_lean, resolve
-from assistant.corpus.reader import CorpusReadResult, corpus_files, corpus_fingerprint, read_corpus
-from assistant.encoders.embedding import WEIGHTS_SHA256, Embedder, create_embedder
-from assistant.errors import CorpusMismatchError, CorpusUnreachableError, IndexIntegrityError
-from assistant.search.filters import NO_FILTER, AnswerFilter
-from assistant.search.fusion import FusionMode
-from assistant.index.store import CorpusIndex, ReusingEmbedder, build_index, load_index, read_manifest, reusable_vectors
-from assistant.models import Problem, QuestionFocus, SearchQuery, Turn
 from assistant.reply.question_focus import asking_words, focus_of
 from assistant.reply.quoting import Chooser, QuoteEvidence, choose_span
-from assistant.red_flags import RedFlagDetector
+from assistant.search.answer_types import AnswerType, asked_types
+from assistant.search.fusion import FusionMode
 from assistant.search.relevance import calibrate
 from assistant.search.retrieval import RetrievalResult, Retriever
-from assistant.settings import DEFAULT_CORPUS, Settings
-from assistant.text_gate import clean_text
 from assistant.search.topicality import OnTopicModel
 from assistant.search.vector_store import FaissVectors, VectorStore
+from assistant.settings import DEFAULT_CORPUS, Settings
+from assistant.text_gate import clean_text
 
 Log = Callable[[str], None]
 

@@ -32,7 +32,7 @@ K = 10
 
 
 def serve_worker(system: str, size: int, threads: int) -> dict:
-    from assistant.encoders.embedding import create_embedder
+    from assistant.encoders import create_embedder
     from assistant.evaluation.graded import read_graded_queries
 
     questions = [q.question for q in read_graded_queries(MEDIQA / "queries.json")]
@@ -79,7 +79,7 @@ def ray_worker(answers: int, workers: int) -> dict:
     import itertools
 
     from assistant.corpus.reader import read_corpus
-    from assistant.encoders.embedding import create_embedder
+    from assistant.encoders import create_embedder
     from assistant.index.store import build_index
 
     threads = list(itertools.islice(read_corpus([MEDIQA / "threads.jsonl.gz"]).threads, answers))

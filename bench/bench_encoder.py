@@ -16,11 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-
-from assistant.index.chunking import chunk_answer
 from assistant.corpus.reader import read_corpus
-from assistant.encoders.embedding import create_embedder
+from assistant.encoders import create_embedder
 from assistant.evaluation.search import evaluate
+from assistant.index.chunking import chunk_answer
 from assistant.index.store import passage_context_text
 from assistant.service import Assistant
 from assistant.settings import Settings

@@ -46,10 +46,10 @@ def index_dir(size: int, precision: str) -> Path:
 def measure(size: int, precision: str, n: int) -> dict:
     import faiss
 
+    from assistant.index.vector_index import is_exact, search, vectors_of
     from assistant.reply.conversation import resolve
     from assistant.service import Assistant
     from assistant.settings import Settings
-    from assistant.index.vector_index import is_exact, search, vectors_of
 
     folder = index_dir(size, precision)
     started = time.perf_counter()

@@ -16,9 +16,9 @@ import json
 import tempfile
 from pathlib import Path
 
+from assistant.evaluation.quotes import baseline_chooser
 from assistant.reply.conversation import resolve
 from assistant.reply.question_focus import focus_of
-from assistant.evaluation.quotes import baseline_chooser
 from assistant.reply.quoting import choose_span
 from assistant.service import Assistant
 from assistant.settings import Settings

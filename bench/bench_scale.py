@@ -33,7 +33,15 @@ import time
 from pathlib import Path
 
 from .common import (
-    answer_channel, interleaved_latency, peak_rss_mib, percentile, print_table, rss_mib, serve_questions, served_memory, worker_result,
+    answer_channel,
+    interleaved_latency,
+    peak_rss_mib,
+    percentile,
+    print_table,
+    rss_mib,
+    serve_questions,
+    served_memory,
+    worker_result,
     write_result,
 )
 
@@ -76,7 +84,7 @@ def serve_for_timing(system: str, size: int, threads: int) -> None:
     loaded (measured), then the index, every graded question answered once."""
     answers = answer_channel()
     if system == "project":
-        from assistant.encoders.embedding import create_embedder
+        from assistant.encoders import create_embedder
         from assistant.evaluation.graded import read_graded_queries
         from assistant.service import Assistant
         from assistant.settings import Settings
@@ -104,7 +112,7 @@ def run_worker(system: str, size: int, threads: int) -> dict:
     queries = read_graded_queries(MEDIQA / "queries.json")
     corpus = corpus_file(size)
     if system == "project":
-        from assistant.encoders.embedding import create_embedder
+        from assistant.encoders import create_embedder
         from assistant.service import Assistant, ingest
         from assistant.settings import Settings
 

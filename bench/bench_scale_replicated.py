@@ -23,13 +23,22 @@ import sys
 import numpy as np
 
 from .bench_scale import MEDIQA, WORK, corpus_file
-from .common import answer_channel, interleaved_latency, percentile, print_table, rss_mib, serve_questions, served_memory, write_result
+from .common import (
+    answer_channel,
+    interleaved_latency,
+    percentile,
+    print_table,
+    rss_mib,
+    serve_questions,
+    served_memory,
+    write_result,
+)
 
 K = 10
 
 
 def project_worker(source_size: int, copies: int, threads: int) -> None:
-    from assistant.encoders.embedding import create_embedder
+    from assistant.encoders import create_embedder
     from assistant.evaluation.graded import read_graded_queries
     from assistant.service import Assistant
     from assistant.settings import Settings

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from assistant.corpus.reader import read_corpus
-from assistant.encoders.embedding import create_embedder
+from assistant.encoders import create_embedder
 from assistant.service import Assistant, ingest
 from assistant.settings import Settings
 

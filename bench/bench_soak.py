@@ -55,8 +55,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--every", type=int, default=5_000)
     args = parser.parse_args()
-    from assistant.settings import Settings
     from assistant.service import Assistant
+    from assistant.settings import Settings
 
     work = Path(tempfile.mkdtemp(prefix="soak-"))
     env = {**os.environ, "ASSISTANT_INDEX_DIR": str(work / "index"), "ASSISTANT_CORPUS_PATHS": str(REPO / "corpus"),

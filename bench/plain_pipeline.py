@@ -19,7 +19,7 @@ import faiss
 import numpy as np
 import Stemmer
 
-from assistant.encoders.embedding import bundled_model_dir
+from assistant.encoders.bundled import bundled_model_dir
 from assistant.models import Thread
 
 RRF_K = 60

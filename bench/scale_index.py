@@ -19,11 +19,11 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from assistant.encoders.embedding import DIMENSION, MODEL_NAME, WEIGHTS_SHA256
+from assistant.encoders.bundled import DIMENSION, MODEL_NAME, WEIGHTS_SHA256
 from assistant.index.store import IndexContent, load_index, read_manifest, write_index
-from assistant.models import Thread
 from assistant.index.terms import content_terms
 from assistant.index.vector_index import vectors_of
+from assistant.models import Thread
 
 # Noise scale: cos(v, normalise(v + s*g)) ~ 1/sqrt(1 + s^2) = 0.95 for s = 0.33.
 NOISE = 0.33

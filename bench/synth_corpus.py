@@ -14,9 +14,9 @@ import random
 import re
 from pathlib import Path
 
-from assistant.index.chunking import sentence_spans
-from assistant.corpus.reader import read_corpus
 from assistant.corpus.page_parser import DISCLAIMER_PREFIX
+from assistant.corpus.reader import read_corpus
+from assistant.index.chunking import sentence_spans
 
 VOTE_LINE = "{{ voteCount >= 0 ? '+' + (voteCount + 1) : (voteCount + 1) }}"
 DISCLAIMER = (

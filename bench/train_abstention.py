@@ -31,9 +31,9 @@ from sklearn.preprocessing import StandardScaler
 import assistant.service as service
 from assistant.models import SearchQuery
 from assistant.search.off_topic_probes import HARD_OFF_TOPIC_PROBES, OFF_TOPIC_PROBES
+from assistant.search.topicality import MODEL_FILE, Topicality
 from assistant.service import Assistant
 from assistant.settings import Settings
-from assistant.search.topicality import MODEL_FILE, Topicality
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import tempfile
 import time
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
+from assistant.evaluation.metrics import ndcg
 from assistant.search.fusion import FusionMode
 from assistant.search.ranking import RANKER_FILE, CandidateFeatures
 from assistant.service import Assistant
@@ -76,13 +76,6 @@ def gather(assistant: Assistant, questions: list[Question]) -> None:
             continue
         answers, features = found
         q.answer_ids, q.features = [ids[a] for a in answers.tolist()], features.matrix()
-
-
-def ndcg(order: list[str], gains: dict[str, float], k: int) -> float:
-    dcg = sum((2 ** gains.get(a, 0) - 1) / math.log2(i + 2) for i, a in enumerate(order[:k]))
-    ideal = sorted(gains.values(), reverse=True)[:k]
-    idcg = sum((2 ** g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
-    return dcg / idcg if idcg else 0.0
 
 
 def cutoff(q: Question) -> int:

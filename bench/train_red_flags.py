@@ -30,8 +30,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 from sklearn.preprocessing import StandardScaler
 
-from assistant.encoders.embedding import create_embedder
-from assistant.evaluation.search import message_kind
+from assistant.encoders import create_embedder
+from assistant.evaluation.red_flags import message_kind
 from assistant.red_flags.features import FEATURES, SemanticBanks, evidence
 from assistant.red_flags.model import MODEL_FILE
 from assistant.red_flags.reading import read

@@ -9,10 +9,9 @@ import numpy as np
 import pytest
 
 from assistant import wording
-from assistant.index import vector_index
 from assistant.errors import SettingsError
-from assistant.search.filters import AnswerFilter
-from assistant.models import Author, Urgency
+from assistant.index import vector_index
+from assistant.models import AnswerFilter, Author, Urgency
 
 from .conftest import GOLDEN, run_cli
 

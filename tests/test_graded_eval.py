@@ -7,7 +7,8 @@ import math
 
 import pytest
 
-from assistant.evaluation.graded import GradedQuery, ndcg, read_graded_queries, score_rankings
+from assistant.evaluation.graded import GradedQuery, read_graded_queries, score_rankings
+from assistant.evaluation.metrics import ndcg
 
 
 def test_queries_are_read_with_gain_grade_minus_one(tmp_path):
@@ -19,10 +20,10 @@ def test_queries_are_read_with_gain_grade_minus_one(tmp_path):
 
 def test_ndcg_uses_linear_gains_and_the_ideal_order_of_the_grades():
     gains = {"a": 3, "b": 1, "c": 2}
-    assert ndcg(["a", "c", "b"], gains) == pytest.approx(1.0)
+    assert ndcg(["a", "c", "b"], gains, 10, exponential=False) == pytest.approx(1.0)
     # b then a: (1 + 3/log2 3) / (3 + 2/log2 3 + 1/2)
-    assert ndcg(["b", "a"], gains) == pytest.approx((1 + 3 / math.log2(3)) / (3 + 2 / math.log2(3) + 0.5))
-    assert ndcg(["x", "y"], gains) == 0.0  # unjudged answers gain nothing
+    assert ndcg(["b", "a"], gains, 10, exponential=False) == pytest.approx((1 + 3 / math.log2(3)) / (3 + 2 / math.log2(3) + 0.5))
+    assert ndcg(["x", "y"], gains, 10, exponential=False) == 0.0  # unjudged answers gain nothing
 
 
 def test_rows_count_abstentions_and_the_first_quote_gain():

@@ -10,10 +10,10 @@ import pytest
 
 from assistant.corpus.reader import corpus_files, corpus_fingerprint
 from assistant.errors import IndexIntegrityError
-from assistant.index.store import LOCK, MANIFEST, build_index, load_index, read_manifest
 from assistant.index.lexical_index import LexicalIndex
-from assistant.service import ingest, open_index
+from assistant.index.store import LOCK, MANIFEST, build_index, load_index, read_manifest
 from assistant.index.vector_index import vectors_of
+from assistant.service import ingest, open_index
 
 from .fakes import FakeEmbedder, OtherModelEmbedder
 

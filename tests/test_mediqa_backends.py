@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.encoders.embedding import create_embedder
+from assistant.encoders import create_embedder
 from assistant.evaluation.graded import evaluate_graded, read_graded_queries
 from assistant.index.store import load_index
 from assistant.service import Assistant, ingest
@@ -59,8 +59,8 @@ def test_the_graded_evaluation_through_milvus_is_within_a_hundredth_of_faiss(med
 
 def test_an_ingest_through_ray_equals_the_local_one(mediqa, tmp_path):
     ray = pytest.importorskip("ray")
-    from assistant.index import vector_index
     from assistant.encoders.ray_embedder import RayEmbedder
+    from assistant.index import vector_index
 
     settings, embedder, queries = mediqa
     corpus = settings.corpus_paths[0]

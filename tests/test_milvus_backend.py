@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from assistant.errors import IndexIntegrityError, MilvusUnavailableError
-from assistant.search.filters import AnswerFilter
+from assistant.models import AnswerFilter
 from assistant.search.fusion import FusionMode
 from assistant.service import Assistant
 
@@ -151,21 +151,23 @@ def test_unreachable_milvus_in_process_raises_the_named_error(fake_settings, fak
 
 @pytest.mark.real_model
 def test_the_whole_evaluation_through_milvus_is_within_a_hundredth_of_faiss(real_assistant, tmp_path):
-    from assistant.evaluation.search import run_evaluation
+    from dataclasses import asdict
+
+    from assistant.evaluation.run import run_evaluation
 
     settings = real_assistant.settings
     milvus_side = Assistant(
         settings.with_(index_backend="milvus", milvus_uri=str(tmp_path / "m.db")), embedder=real_assistant.embedder, log=quiet
     )
     sets = {
-        "red_flag_paths": [REPO / "bench" / "redflags_dev.json", REPO / "bench" / "redflags_heldout.json"],
-        "quote_paths": [REPO / "bench" / "quotes_dev.json", REPO / "bench" / "quotes_heldout.json"],
+        "red_flags": [REPO / "bench" / "redflags_dev.json", REPO / "bench" / "redflags_heldout.json"],
+        "quotes": [REPO / "bench" / "quotes_dev.json", REPO / "bench" / "quotes_heldout.json"],
     }
     results = []
     for devset in ("devset.json", "heldout.json"):
-        a = run_evaluation(REPO / "bench" / devset, settings, assistant=real_assistant, **sets)
-        b = run_evaluation(REPO / "bench" / devset, settings, assistant=milvus_side, **sets)
-        results.append((a, b))
+        a = run_evaluation(real_assistant, devset=REPO / "bench" / devset, **sets)
+        b = run_evaluation(milvus_side, devset=REPO / "bench" / devset, **sets)
+        results.append((asdict(a), asdict(b)))
     for a, b in results:
         pairs = list(numbers(a, b))
         assert len(pairs) > 50

@@ -7,8 +7,8 @@ import pytest
 
 pytest.importorskip("onnxruntime")
 
-from assistant.encoders.embedding import SentenceTransformerEmbedder  # noqa: E402
 from assistant.encoders.onnx_encoder import OnnxInt8Embedder  # noqa: E402
+from assistant.encoders.torch_encoder import SentenceTransformerEmbedder  # noqa: E402
 
 pytestmark = pytest.mark.real_model
 

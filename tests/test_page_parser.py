@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from assistant.errors import CorpusError
 from assistant.corpus.jsonl import thread_to_dict
 from assistant.corpus.page_parser import parse_page_text
+from assistant.errors import CorpusError
 
 from .conftest import CORPUS, GOLDEN, PAGE_IDS
 

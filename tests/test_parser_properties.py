@@ -8,10 +8,10 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.errors import CorpusError
 from assistant.corpus.jsonl import read_jsonl, write_threads
-from assistant.models import Answer, Author, Thread
 from assistant.corpus.page_parser import DISCLAIMER_PREFIX, VOTE_TEMPLATE_PREFIX, parse_page_text
+from assistant.errors import CorpusError
+from assistant.models import Answer, Author, Thread
 
 text = st.text(min_size=1, max_size=60).filter(lambda s: s.strip())
 optional_text = st.none() | text

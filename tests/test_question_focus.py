@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.reply.question_focus import asking_words, focus_of
 from assistant.index.terms import stem
+from assistant.reply.question_focus import asking_words, focus_of
 
 
 @pytest.mark.parametrize(

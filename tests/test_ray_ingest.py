@@ -8,9 +8,9 @@ import json
 import numpy as np
 import pytest
 
-from assistant.index import vector_index
-from assistant.encoders.embedding import create_embedder
+from assistant.encoders import create_embedder
 from assistant.errors import RayIngestError
+from assistant.index import vector_index
 from assistant.index.store import load_index
 from assistant.service import Assistant, ingest
 from assistant.settings import Settings

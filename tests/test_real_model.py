@@ -8,12 +8,13 @@ import numpy as np
 import pytest
 
 from assistant import wording
-from assistant.encoders.embedding import WEIGHTS_SHA256, verify_weights
+from assistant.encoders.bundled import WEIGHTS_SHA256, verify_weights
 from assistant.errors import ModelError
-from assistant.evaluation.search import evaluate, evaluate_red_flags
-from assistant.search.fusion import FusionMode
+from assistant.evaluation.red_flags import evaluate_red_flags
+from assistant.evaluation.search import evaluate
 from assistant.models import Urgency
 from assistant.red_flags import RedFlagDetector
+from assistant.search.fusion import FusionMode
 
 from .conftest import REPO, run_cli
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from assistant import wording
-from assistant.reply.compose import turn_to_dict
 from assistant.models import Urgency
 from assistant.red_flags import RedFlagDetector, read
+from assistant.reply.compose import turn_to_dict
 
 PATTERNS = RedFlagDetector(None)
 

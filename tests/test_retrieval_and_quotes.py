@@ -7,8 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assistant import wording
-from assistant.search.fusion import FusionMode
 from assistant.models import Urgency
+from assistant.search.fusion import FusionMode
 
 from .conftest import PAGE_IDS
 

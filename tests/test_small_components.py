@@ -7,11 +7,11 @@ import math
 import numpy as np
 import pytest
 
-from assistant.index.chunking import PASSAGE_MAX_CHARS, chunk_answer, sentence_spans
 from assistant.errors import SettingsError
-from assistant.evaluation.search import ndcg_at_k, recall_at_k
-from assistant.search.fusion import FusionMode, fuse
+from assistant.evaluation.metrics import ndcg, recall_at_k
+from assistant.index.chunking import PASSAGE_MAX_CHARS, chunk_answer, sentence_spans
 from assistant.models import Answer
+from assistant.search.fusion import FusionMode, fuse
 from assistant.settings import Settings
 
 
@@ -87,11 +87,13 @@ def test_bad_settings_are_refused_with_the_variable_named(env):
 
 def test_ndcg_and_recall_by_hand():
     relevance = {"a": 2, "b": 1}
-    assert ndcg_at_k(["a", "b"], relevance) == pytest.approx(1.0)
+    assert ndcg(["a", "b"], relevance, 5) == pytest.approx(1.0)
     # b first: DCG = 1/log2(2) + 3/log2(3); ideal = 3 + 1/log2(3)
-    assert ndcg_at_k(["b", "a"], relevance) == pytest.approx((1 + 3 / math.log2(3)) / (3 + 1 / math.log2(3)))
-    assert ndcg_at_k(["x", "y"], relevance) == 0.0
-    assert recall_at_k(["a", "x"], relevance) == 0.5
+    assert ndcg(["b", "a"], relevance, 5) == pytest.approx((1 + 3 / math.log2(3)) / (3 + 1 / math.log2(3)))
+    assert ndcg(["x", "y"], relevance, 5) == 0.0
+    assert recall_at_k(["a", "x"], relevance, 5) == 0.5
+    # MEDIQA's gains count as they are: b first, DCG = 1 + 2/log2(3); ideal = 2 + 1/log2(3)
+    assert ndcg(["b", "a"], relevance, 10, exponential=False) == pytest.approx((1 + 2 / math.log2(3)) / (2 + 1 / math.log2(3)))
 
 
 def test_answering_keeps_numpys_blas_to_one_thread(fake_assistant):

@@ -6,7 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.index.vector_index import build_vector_index, describe, load_vector_index, save_vector_index, search, vectors_of
+from assistant.index.vector_index import (
+    build_vector_index,
+    describe,
+    load_vector_index,
+    save_vector_index,
+    search,
+    vectors_of,
+)
 
 
 def unit_vectors(n: int, dim: int = 384, seed: int = 0) -> np.ndarray:

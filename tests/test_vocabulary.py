@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.search.fusion import FusionMode
 from assistant.index.terms import content_terms
+from assistant.search.fusion import FusionMode
 from assistant.search.vocabulary import SYNONYM_GROUPS, expansion_terms
 
 

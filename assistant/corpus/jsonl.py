@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from assistant.models import Answer, Author, Problem, Thread
+from assistant.models import MAX_RATING, MIN_RATING, Answer, Author, Problem, Thread
 
 
 def thread_to_dict(thread: Thread) -> dict[str, Any]:
@@ -39,8 +39,6 @@ class RecordError(ValueError):
     """A JSON record that is not a valid thread; the message names the field."""
 
 
-# A physician's rating is "N out of 5 stars".
-MIN_RATING, MAX_RATING = 0.0, 5.0
 
 
 def thread_from_dict(record: Any) -> Thread:

@@ -13,10 +13,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from assistant.errors import CorpusError
 from assistant.corpus.jsonl import read_jsonl_lines
-from assistant.models import Author, Problem, Thread
 from assistant.corpus.page_parser import parse_page_text
+from assistant.errors import CorpusError
+from assistant.models import Author, Problem, Thread
 from assistant.text_gate import InvalidTextError, check_encodable, clean_label, clean_text
 
 PAGE_SUFFIXES = (".txt",)

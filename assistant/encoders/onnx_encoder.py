@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.encoders.embedding import DIMENSION, MODEL_NAME, WEIGHTS_SHA256, bundled_model_dir, verify_weights
+from assistant.encoders.bundled import DIMENSION, MODEL_NAME, WEIGHTS_SHA256, bundled_model_dir, verify_weights
 
 MAX_TOKENS = 256  # the model's own limit (sentence-transformers config)
 TOKENIZE_SLICE = 512  # texts tokenized at a time, so a whole corpus is never held at once

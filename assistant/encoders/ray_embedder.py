@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 
 import numpy as np
 
-from assistant.encoders.embedding import create_embedder, resolve_precision
-from assistant.errors import RayIngestError, first_line
+from assistant.encoders import create_embedder, resolve_precision
 from assistant.encoders.onnx_encoder import TOKENIZE_SLICE
+from assistant.errors import RayIngestError, first_line
 
 # Seconds to wait for a cluster's address to accept a connection: ray.init itself waits
 # minutes for an address nothing listens on.

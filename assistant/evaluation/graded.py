@@ -17,10 +17,11 @@ out (`test`: never tuned on).
 from __future__ import annotations
 
 import json
-import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from assistant.evaluation.metrics import ndcg
+from assistant.evaluation.search import best_evidence
 from assistant.search.fusion import FusionMode
 
 K = 10
@@ -60,13 +61,6 @@ def read_graded_queries(path: Path) -> list[GradedQuery]:
     ]
 
 
-def ndcg(ranked: list[str], gains: dict[str, int], k: int = K) -> float:
-    dcg = sum(gains.get(a, 0) / math.log2(i + 2) for i, a in enumerate(ranked[:k]))
-    ideal = sorted((g for g in gains.values() if g > 0), reverse=True)[:k]
-    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
-    return dcg / idcg if idcg else 0.0
-
-
 def score_rankings(split: str, system: str, queries: list[GradedQuery], rankings: list[list[str]]) -> GradedRow:
     """rankings: the answer ids quoted for each query, best first (empty: abstained)."""
     n = len(queries) or 1
@@ -74,7 +68,7 @@ def score_rankings(split: str, system: str, queries: list[GradedQuery], rankings
         split=split,
         system=system,
         questions=len(queries),
-        ndcg10=sum(ndcg(r, q.gains) for q, r in zip(queries, rankings)) / n,
+        ndcg10=sum(ndcg(r, q.gains, K, exponential=False) for q, r in zip(queries, rankings)) / n,
         avg_score1=sum(q.gains.get(r[0], 0) if r else 0 for q, r in zip(queries, rankings)) / n,
         false_abstention_rate=sum(not r for r in rankings) / n,
     )
@@ -93,8 +87,6 @@ def evaluate_graded(assistant, queries: list[GradedQuery]) -> list[GradedRow]:
 def lowest_evidence(assistant, queries: list[GradedQuery]) -> dict[str, float]:
     """Per split, the lowest best semantic evidence of any question (all are on topic):
     how far the corpus's relevance floor sits below the weakest real question."""
-    from assistant.evaluation.search import best_evidence
-
     return {
         split: round(min(best_evidence(assistant, [q.question]) for q in queries if q.set in sets), 4)
         for split, sets in SPLITS.items()
@@ -105,10 +97,38 @@ def abstention_accuracy(assistant, messages: list[str]) -> float:
     return sum(assistant.reply([m]).abstained for m in messages) / (len(messages) or 1)
 
 
-def format_graded_table(rows: list[GradedRow]) -> str:
-    lines = ["| questions | system | n | nDCG@10 | avgScore@1 | false abstention |", "|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append(
-            f"| {r.split} | {r.system} | {r.questions} | {r.ndcg10:.3f} | {r.avg_score1:.3f} | {r.false_abstention_rate:.3f} |"
-        )
-    return "\n".join(lines)
+@dataclass
+class GradedEvaluation:
+    folder: str
+    questions: int
+    answers: int
+    rows: list[GradedRow]
+    relevance_floor: dict  # per corpus: the floor and what everyday messages reach there
+    lowest_evidence: dict[str, float]
+    off_topic_path: str | None = None
+    off_topic_messages: int = 0
+    off_topic_abstention: dict[str, float] | None = None  # per corpus
+
+
+def evaluate_graded_corpus(assistant, folder: Path, index_dir: Path, off_topic_path: Path | None) -> GradedEvaluation:
+    """The graded corpus at folder (indexed into index_dir, sharing assistant's encoder),
+    and abstention on off-topic messages there and on assistant's own corpus."""
+    from assistant.service import Assistant
+
+    settings = assistant.settings.with_(corpus_paths=(str(folder / "threads.jsonl.gz"),), index_dir=index_dir)
+    other = Assistant(settings, embedder=assistant.embedder)
+    queries = read_graded_queries(folder / "queries.json")
+    result = GradedEvaluation(
+        folder=str(folder),
+        questions=len(queries),
+        answers=len(other.index.answers),
+        rows=evaluate_graded(other, queries),
+        relevance_floor={"graded corpus": asdict(other.relevance_floor), "bundled corpus": asdict(assistant.relevance_floor)},
+        lowest_evidence=lowest_evidence(other, queries),
+    )
+    if off_topic_path is not None:
+        messages = json.loads(off_topic_path.read_text(encoding="utf-8"))["messages"]
+        result.off_topic_path, result.off_topic_messages = str(off_topic_path), len(messages)
+        result.off_topic_abstention = {"graded corpus": abstention_accuracy(other, messages),
+                                       "bundled corpus": abstention_accuracy(assistant, messages)}
+    return result

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from assistant.index.terms import content_terms
 from assistant.models import Hit, Turn
 from assistant.reply.quoting import (
     QUOTE_WHOLE_MAX_CHARS,
@@ -35,7 +36,6 @@ from assistant.reply.quoting import (
     span_around_best,
     trim_span,
 )
-from assistant.index.terms import content_terms
 
 K = 5
 
@@ -150,20 +150,3 @@ def _evaluate(name: str, chooser: str, turns: list[Turn], items: list[LabelledIt
         mean_quote_chars=sum(lengths) / len(lengths) if lengths else 0.0,
         misses=misses,
     )
-
-
-def format_quote_table(rows: list[QuoteRow]) -> str:
-    lines = [
-        "| set | chooser | conversations | labelled pairs | quoted | span precision | answer first "
-        "| first quote answers | mean chars per quote |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        lines.append(
-            f"| {r.set} | {r.chooser} | {r.conversations} | {r.pairs} | {r.quoted} | {r.span_precision:.3f} | "
-            f"{r.answer_first:.3f} | {r.first_quote_answers:.3f} | {r.mean_quote_chars:.0f} |"
-        )
-    for r in rows:
-        if r.chooser == CHOOSERS[2][0]:
-            lines += [f"{r.set}: miss {m}" for m in r.misses]
-    return "\n".join(lines)

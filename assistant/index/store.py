@@ -39,14 +39,14 @@ from pathlib import Path
 
 import numpy as np
 
+from assistant.corpus.jsonl import read_jsonl, write_threads
+from assistant.encoders import Embedder
+from assistant.errors import IndexIntegrityError, IndexLockedError
 from assistant.index import vector_index
 from assistant.index.chunking import PASSAGE_MAX_CHARS, PASSAGE_OVERLAP_SENTENCES, chunk_answer, sentence_spans
-from assistant.encoders.embedding import Embedder
-from assistant.errors import IndexIntegrityError, IndexLockedError
-from assistant.corpus.jsonl import read_jsonl, write_threads
 from assistant.index.lexical_index import LexicalIndex
-from assistant.models import Answer, Chunk, Thread
 from assistant.index.terms import content_terms
+from assistant.models import Answer, Chunk, Thread
 
 # 2: sources recorded resolved; pages named within their corpus. 3: every vector stored as
 # 8-bit codes (vector_index.py), sentence vectors in sentences.faiss; rows as int32.

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from assistant import wording
-from assistant.search.filters import NO_FILTER, AnswerFilter
-from assistant.models import Hit, Quote, SearchQuery, Triage, Turn, Urgency
+from assistant.models import NO_FILTER, AnswerFilter, Hit, Quote, SearchQuery, Triage, Turn, Urgency
 from assistant.reply.quoting import Chooser, QuoteEvidence, choose_span
 
 URGENCY_NOTICES = {Urgency.EMERGENCY: wording.URGENT_CARE_NOTICE, Urgency.SAME_DAY: wording.SAME_DAY_NOTICE}

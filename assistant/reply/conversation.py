@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from assistant.models import SearchQuery
 from assistant.index.terms import WORD_RE, content_terms
+from assistant.models import SearchQuery
 
 TOPIC_CHANGE_RE = re.compile(
     r"^\s*(?:(?:a |one )?(?:different|another|new|unrelated|separate|other) (?:question|topic|subject|issue)"

@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.models import QuestionFocus
 from assistant.index.terms import WORD_RE, content_terms, stem
+from assistant.models import QuestionFocus
 from assistant.search.vocabulary import expansion_terms
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")

@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from assistant.models import Hit, QuestionFocus
 from assistant.index.terms import term_set
+from assistant.models import Hit, QuestionFocus
 
 # An answer this short is quoted whole: cutting it would lose more than it saves.
 QUOTE_WHOLE_MAX_CHARS = 400

@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 
 from assistant import wording
-from assistant.reply.compose import turn_to_dict
 from assistant.models import Author, Turn, Urgency
+from assistant.reply.compose import turn_to_dict
 
 
 def attribution_line(author: Author) -> str:

@@ -33,16 +33,16 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.index import vector_index
 from assistant.errors import IndexIntegrityError, MilvusUnavailableError, first_line
-from assistant.search.filters import AnswerFilter, title_words
+from assistant.index import vector_index
 from assistant.index.store import CorpusIndex
+from assistant.models import AnswerFilter, title_words
 from assistant.search.vector_store import (
     SCORE_DECIMALS,
+    TIE_MARGIN,
     CandidateEvidence,
     LexicalEvidence,
     LexicalList,
-    TIE_MARGIN,
     SentenceCosines,
     best_first,
     mean_per_group,

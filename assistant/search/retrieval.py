@@ -9,15 +9,14 @@ import faiss
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from assistant.encoders.embedding import Embedder
-from assistant.search.filters import NO_FILTER, AnswerFilter
-from assistant.search.fusion import FusionMode, fuse
+from assistant.encoders import Embedder
 from assistant.index.store import CorpusIndex
-from assistant.models import Hit, SearchQuery, SentenceMatch
 from assistant.index.terms import content_terms
-from assistant.search.topicality import OnTopicModel, Topicality
+from assistant.models import NO_FILTER, AnswerFilter, Hit, SearchQuery, SentenceMatch
 from assistant.search.answer_types import AnswerType, statement_types
+from assistant.search.fusion import FusionMode, fuse
 from assistant.search.ranking import CandidateFeatures, LearnedRanker, agreement, reciprocal_ranks
+from assistant.search.topicality import OnTopicModel, Topicality
 from assistant.search.vector_store import FaissVectors, LexicalList, LexicalQuery, VectorStore
 from assistant.search.vocabulary import expansion_terms
 

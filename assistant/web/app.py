@@ -7,9 +7,9 @@ import uuid
 import gradio as gr
 
 from assistant import wording
-from assistant.reply.compose import turn_to_dict
 from assistant.errors import SettingsError
-from assistant.search.filters import MAX_SPECIALTY_CHARS, AnswerFilter
+from assistant.models import MAX_SPECIALTY_CHARS, AnswerFilter
+from assistant.reply.compose import turn_to_dict
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.text_gate import InvalidTextError, clean_text

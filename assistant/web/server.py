@@ -14,7 +14,6 @@ from assistant.errors import ServeError
 from assistant.settings import Settings
 from assistant.web.health import readiness
 
-
 # Gradio prints the traceback of every failed event to stderr, and the last line of one
 # repeats the input that failed (a 200 KB "Value: ZZZ..." for a malformed call to an
 # internal event): each line the server writes there is cut to this many characters.
