@@ -14,7 +14,10 @@ from assistant.corpus.reader import CorpusReadResult, corpus_files, corpus_finge
 from assistant.encoders import Embedder, create_embedder
 from assistant.encoders.bundled import WEIGHTS_SHA256
 from assistant.errors import CorpusMismatchError, CorpusUnreachableError, IndexIntegrityError
-from assistant.index.store import CorpusIndex, ReusingEmbedder, build_index, load_index, read_manifest, reusable_vectors
+from assistant.index.build import build_index
+from assistant.index.load import CorpusIndex, load_index
+from assistant.index.manifest import read_manifest
+from assistant.index.reuse import ReusingEmbedder, reusable_vectors
 from assistant.models import NO_FILTER, AnswerFilter, Problem, QuestionFocus, SearchQuery, Turn
 from assistant.red_flags import RedFlagDetector
 from assistant.reply.compose import compose_turn
@@ -67,8 +70,8 @@ def ingest(
     if not force:
         try:
             index = load_index(index_dir, embedder, fingerprint, resolved_sources(paths))
-            counts = index.manifest["counts"]
-            return IngestSummary(index_dir, counts["threads"], counts["answers"], counts["passages"], result.problems, False)
+            counts = index.manifest.counts
+            return IngestSummary(index_dir, counts.threads, counts.answers, counts.passages, result.problems, False)
         except IndexIntegrityError:
             pass
     return _rebuild(result, fingerprint, paths, index_dir, embedder, settings, reuse=not force, log=log)
@@ -118,16 +121,16 @@ def _rebuild(
     )
     if known:
         log(f"Reused the vectors of {encoder.reused} texts from the previous index.")
-    counts = manifest["counts"]
-    if counts["retired"]:
-        log(f"Kept the vectors of {counts['retired']} texts no longer in the corpus, in case they come back.")
-    return IngestSummary(index_dir, counts["threads"], counts["answers"], counts["passages"], result.problems, True)
+    counts = manifest.counts
+    if counts.retired:
+        log(f"Kept the vectors of {counts.retired} texts no longer in the corpus, in case they come back.")
+    return IngestSummary(index_dir, counts.threads, counts.answers, counts.passages, result.problems, True)
 
 
 def shrunken_files(index_dir: Path, sizes: dict[str, int]) -> list[str]:
     """A warning for each corpus file under SHRINK_WARNING_SHARE of its size at the last build."""
     try:
-        before = read_manifest(index_dir)["corpus"].get("files") or {}
+        before = read_manifest(index_dir).corpus.files
     except IndexIntegrityError:
         return []
     return [
@@ -148,7 +151,7 @@ def recorded_sources(index_dir: Path) -> list[str] | None:
     """The corpus an index folder's manifest says it was built from; None when there is no
     readable manifest."""
     try:
-        return read_manifest(index_dir)["corpus"]["sources"]
+        return read_manifest(index_dir).corpus.sources
     except IndexIntegrityError:
         return None
 

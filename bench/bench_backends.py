@@ -69,7 +69,7 @@ def serve_worker(system: str, size: int, threads: int) -> dict:
     if system == "app without vectors":
         assistant.index.release_searched_data()  # measured only: this assistant cannot answer now
         return {"index_rss_mib": rss_mib() - before, "kib_per_answer": (rss_mib() - before) * 1024 / size}
-    extra["disk_mib"] = _mib(uri) if backend == "milvus" else _mib(folder / assistant.index.manifest["build"])
+    extra["disk_mib"] = _mib(uri) if backend == "milvus" else _mib(folder / assistant.index.manifest.build)
     return serve_timed(lambda q: [x.answer.id for x in assistant.reply([q], k=K).quotes], questions, before, size) | extra
 
 
@@ -80,7 +80,7 @@ def ray_worker(answers: int, workers: int) -> dict:
 
     from assistant.corpus.reader import read_corpus
     from assistant.encoders import create_embedder
-    from assistant.index.store import build_index
+    from assistant.index.build import build_index
 
     threads = list(itertools.islice(read_corpus([MEDIQA / "threads.jsonl.gz"]).threads, answers))
     if workers < 0:
@@ -106,8 +106,8 @@ def ray_worker(answers: int, workers: int) -> dict:
     started = time.perf_counter()
     manifest = build_index(folder, threads, embedder, corpus_fingerprint="bench", sources=[])
     seconds = time.perf_counter() - started
-    counts = manifest["counts"]
-    texts = counts["passages"] + counts["sentences"] + counts["threads"]
+    counts = manifest.counts
+    texts = counts.passages + counts.sentences + counts.threads
     return {"workers": workers, "seconds": seconds, "texts": texts, "texts_per_s": texts / seconds}
 
 

@@ -20,7 +20,7 @@ from assistant.corpus.reader import read_corpus
 from assistant.encoders import create_embedder
 from assistant.evaluation.search import evaluate
 from assistant.index.chunking import chunk_answer
-from assistant.index.store import passage_context_text
+from assistant.index.texts import passage_context_text
 from assistant.service import Assistant
 from assistant.settings import Settings
 

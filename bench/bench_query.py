@@ -81,7 +81,7 @@ def measure(size: int, precision: str, n: int) -> dict:
     return {
         "answers": len(assistant.index.answers),
         "passages": index.ntotal,
-        "index": assistant.index.manifest["vector_index"]["type"],
+        "index": assistant.index.manifest.vector_index["type"],
         "load s": load_s,
         "queries": len(latencies),
         "p50 ms": percentile(latencies, 0.5),

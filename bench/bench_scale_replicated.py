@@ -58,7 +58,7 @@ def project_worker(source_size: int, copies: int, threads: int) -> None:
     questions = [q.question for q in read_graded_queries(MEDIQA / "queries.json")]
     rank = lambda q: [x.answer.id for x in assistant.reply([q], k=K).quotes]  # noqa: E731
     serve_questions(rank, answers, served_memory(rank, questions, before, size) | {
-        "vector_index": assistant.index.manifest["vector_index"]["type"],
+        "vector_index": assistant.index.manifest.vector_index["type"],
         "precision": getattr(embedder, "precision", "?"),
     })
 

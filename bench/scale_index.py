@@ -20,7 +20,9 @@ from types import SimpleNamespace
 import numpy as np
 
 from assistant.encoders.bundled import DIMENSION, MODEL_NAME, WEIGHTS_SHA256
-from assistant.index.store import IndexContent, load_index, read_manifest, write_index
+from assistant.index.build import IndexContent, write_index
+from assistant.index.load import load_index
+from assistant.index.manifest import read_manifest
 from assistant.index.terms import content_terms
 from assistant.index.vector_index import vectors_of
 from assistant.models import Thread
@@ -35,7 +37,7 @@ def perturb(vectors: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def scale(source: Path, copies: int, out: Path, seed: int = 7) -> dict:
-    precision = read_manifest(source)["model"]["precision"]  # the copies are served by the same encoder
+    precision = read_manifest(source).model.precision  # the copies are served by the same encoder
     embedder = SimpleNamespace(name=MODEL_NAME, weights_sha256=WEIGHTS_SHA256, dimension=DIMENSION, precision=precision)
     index = load_index(source, embedder)
     rng = np.random.default_rng(seed)
@@ -66,7 +68,7 @@ def scale(source: Path, copies: int, out: Path, seed: int = 7) -> dict:
     )
     started = time.perf_counter()
     manifest = write_index(out, content, embedder, corpus_fingerprint="synthetic-scaled", sources=[])
-    print(f"wrote {manifest['counts']} ({manifest['vector_index']}) in {time.perf_counter() - started:.0f} s")
+    print(f"wrote {manifest.counts} ({manifest.vector_index}) in {time.perf_counter() - started:.0f} s")
     return manifest
 
 

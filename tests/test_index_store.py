@@ -10,8 +10,10 @@ import pytest
 
 from assistant.corpus.reader import corpus_files, corpus_fingerprint
 from assistant.errors import IndexIntegrityError
+from assistant.index.build import LOCK, build_index
 from assistant.index.lexical_index import LexicalIndex
-from assistant.index.store import LOCK, MANIFEST, build_index, load_index, read_manifest
+from assistant.index.load import load_index
+from assistant.index.manifest import MANIFEST, read_manifest
 from assistant.index.vector_index import vectors_of
 from assistant.service import ingest, open_index
 
@@ -32,10 +34,10 @@ def fingerprint(settings):
 def test_built_index_loads_with_the_counts_of_the_corpus(fake_settings, fake_embedder):
     manifest = build(fake_settings, fake_embedder)
     index = load_index(fake_settings.index_dir, fake_embedder, fingerprint(fake_settings))
-    assert manifest["counts"]["threads"] == 3 and manifest["counts"]["answers"] == 26
+    assert manifest.counts.threads == 3 and manifest.counts.answers == 26
     assert len(index.answers) == 26
-    assert manifest["model"]["weights_sha256"] == fake_embedder.weights_sha256
-    assert manifest["vector_index"]["type"] == "flat-sq8-uniform"
+    assert manifest.model.weights_sha256 == fake_embedder.weights_sha256
+    assert manifest.vector_index["type"] == "flat-sq8-uniform"
     for p in range(len(index.passage_rows)):
         chunk = index.chunk(p)
         assert chunk.text and chunk.text in index.answers[int(index.passage_rows[p, 0])].text
@@ -43,7 +45,7 @@ def test_built_index_loads_with_the_counts_of_the_corpus(fake_settings, fake_emb
 
 def index_files(settings):
     manifest = read_manifest(settings.index_dir)
-    return [f"{manifest['build']}/{name}" for name in manifest["files"]] + [MANIFEST]
+    return [f"{manifest.build}/{name}" for name in manifest.files] + [MANIFEST]
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "delete"])
@@ -114,7 +116,7 @@ def test_failure_halfway_through_ingest_leaves_the_previous_index_usable(fake_se
 def test_open_index_rebuilds_a_damaged_index_and_says_why(fake_settings, fake_embedder):
     build(fake_settings, fake_embedder)
     manifest = read_manifest(fake_settings.index_dir)
-    (fake_settings.index_dir / manifest["build"] / "passages.faiss").write_bytes(b"garbage")
+    (fake_settings.index_dir / manifest.build / "passages.faiss").write_bytes(b"garbage")
     messages = []
     index = open_index(fake_settings, fake_embedder, log=messages.append)
     assert len(index.answers) == 26
@@ -124,7 +126,7 @@ def test_open_index_rebuilds_a_damaged_index_and_says_why(fake_settings, fake_em
 def test_open_index_refuses_when_rebuilding_is_off(fake_settings, fake_embedder):
     build(fake_settings, fake_embedder)
     manifest = read_manifest(fake_settings.index_dir)
-    (fake_settings.index_dir / manifest["build"] / "threads.jsonl").write_text("")
+    (fake_settings.index_dir / manifest.build / "threads.jsonl").write_text("")
     with pytest.raises(IndexIntegrityError, match="does not match its checksum"):
         open_index(fake_settings.with_(rebuild=False), fake_embedder, log=lambda m: None)
 
@@ -138,9 +140,9 @@ def test_ingest_skips_work_when_the_index_is_current(fake_settings):
 
 
 def test_a_new_build_replaces_the_old_one_on_disk(fake_settings, fake_embedder):
-    first = build(fake_settings, fake_embedder)["build"]
+    first = build(fake_settings, fake_embedder).build
     ingest(fake_settings.corpus_paths, fake_settings.index_dir, fake_embedder, fake_settings, force=True, log=lambda m: None)
-    second = read_manifest(fake_settings.index_dir)["build"]
+    second = read_manifest(fake_settings.index_dir).build
     assert first != second
     assert sorted(p.name for p in fake_settings.index_dir.iterdir()) == sorted([MANIFEST, LOCK, second])
 
@@ -241,7 +243,7 @@ def test_a_second_writer_is_refused_and_leaves_the_first_ones_build_alone(fake_s
     """Issue 10: with one ingest paused mid-write, a second `ingest --force` deleted the first
     one's temporary build."""
     from assistant.errors import IndexLockedError
-    from assistant.index.store import writer_lock
+    from assistant.index.build import writer_lock
 
     build(fake_settings, fake_embedder)
     folder = fake_settings.index_dir
@@ -300,7 +302,7 @@ def test_a_manifest_copied_from_another_build_is_not_served(tmp_path, fake_embed
     settings_b = Settings(index_dir=tmp_path / "index-b", corpus_paths=(str(corpus_b),))
     open_index(settings_a, fake_embedder, log=lambda m: None)
     open_index(settings_b, fake_embedder, log=lambda m: None)
-    build_b = read_manifest(settings_b.index_dir)["build"]
+    build_b = read_manifest(settings_b.index_dir).build
     shutil.copytree(settings_b.index_dir / build_b, settings_a.index_dir / build_b)
     shutil.copy(settings_b.index_dir / MANIFEST, settings_a.index_dir / MANIFEST)
     for settings in (settings_a, settings_a.with_(rebuild=False)):
@@ -308,7 +310,7 @@ def test_a_manifest_copied_from_another_build_is_not_served(tmp_path, fake_embed
             open_index(settings, fake_embedder, log=lambda m: None)
         assert str(corpus_b.resolve()) in str(err.value)
         assert f"python -m assistant ingest {corpus_a} --index-dir {settings_a.index_dir}" in str(err.value)
-    assert read_manifest(settings_a.index_dir)["build"] == build_b  # nothing was replaced
+    assert read_manifest(settings_a.index_dir).build == build_b  # nothing was replaced
     ingest([str(corpus_a)], settings_a.index_dir, fake_embedder, settings_a, log=lambda m: None)
     assert len(open_index(settings_a, fake_embedder, log=lambda m: None).threads) == 3
 
@@ -325,12 +327,12 @@ def test_ask_serves_an_index_built_from_another_corpus_without_replacing_it(tmp_
         {"id": "t1#1", "text": "A small lump after cheek filler usually settles within two weeks."}]}) + "\n")
     folder = tmp_path / "D"
     ingest([str(mine)], folder, fake_embedder, Settings(), log=lambda m: None)
-    build = read_manifest(folder)["build"]
+    build = read_manifest(folder).build
     monkeypatch.chdir(CORPUS.parent)  # the project folder, which has its own corpus/
     messages = []
     index = open_index(Settings(index_dir=folder), fake_embedder, log=messages.append)
     assert [t.id for t in index.threads] == ["t1"] and messages == []
-    assert read_manifest(folder)["build"] == build and (folder / build).is_dir()
+    assert read_manifest(folder).build == build and (folder / build).is_dir()
 
 
 def test_a_page_cut_short_and_restored_is_not_encoded_again(fake_settings):
@@ -359,14 +361,14 @@ def test_a_page_cut_short_and_restored_is_not_encoded_again(fake_settings):
 
 
 def test_the_kept_vectors_are_bounded(fake_settings, fake_embedder, monkeypatch):
-    import assistant.index.store as index_store
+    import assistant.index.build as index_build
 
-    monkeypatch.setattr(index_store, "RETIRED_MAX_VECTORS", 5)
+    monkeypatch.setattr(index_build, "RETIRED_MAX_VECTORS", 5)
     build(fake_settings, fake_embedder)
     for page in (fake_settings.index_dir.parent / "corpus").glob("000_*"):
         page.unlink()
     open_index(fake_settings, fake_embedder, log=lambda m: None)
-    assert read_manifest(fake_settings.index_dir)["counts"]["retired"] == 5
+    assert read_manifest(fake_settings.index_dir).counts.retired == 5
 
 
 class CountingEmbedder:

@@ -10,7 +10,7 @@ import pytest
 
 from assistant.encoders import create_embedder
 from assistant.evaluation.graded import evaluate_graded, read_graded_queries
-from assistant.index.store import load_index
+from assistant.index.load import load_index
 from assistant.service import Assistant, ingest
 from assistant.settings import Settings
 
@@ -70,7 +70,7 @@ def test_an_ingest_through_ray_equals_the_local_one(mediqa, tmp_path):
     finally:
         ray.shutdown()
     local, via_ray = load_index(settings.index_dir, embedder), load_index(tmp_path / "ray", embedder)
-    assert local.manifest["counts"] == via_ray.manifest["counts"] and local.manifest["model"] == via_ray.manifest["model"]
+    assert local.manifest.counts == via_ray.manifest.counts and local.manifest.model == via_ray.manifest.model
     for kind in ("passage_vectors", "sentence_vectors", "question_vectors"):
         a, b = getattr(local, kind), getattr(via_ray, kind)
         ids = np.arange(a.ntotal)

@@ -11,7 +11,7 @@ import pytest
 from assistant.encoders import create_embedder
 from assistant.errors import RayIngestError
 from assistant.index import vector_index
-from assistant.index.store import load_index
+from assistant.index.load import load_index
 from assistant.service import Assistant, ingest
 from assistant.settings import Settings
 
@@ -42,8 +42,8 @@ def test_ray_ingest_equals_the_local_ingest(ray_embedder, tmp_path):
     ingest([str(CORPUS)], tmp_path / "local", local_embedder, settings, log=quiet)
     ingest([str(CORPUS)], tmp_path / "ray", ray_embedder, settings, log=quiet)
     local, via_ray = load_index(tmp_path / "local", local_embedder), load_index(tmp_path / "ray", local_embedder)
-    assert local.manifest["counts"] == via_ray.manifest["counts"]
-    assert local.manifest["model"] == via_ray.manifest["model"]  # same encoder: the index serves as is
+    assert local.manifest.counts == via_ray.manifest.counts
+    assert local.manifest.model == via_ray.manifest.model  # same encoder: the index serves as is
     for kind in ("passage_vectors", "sentence_vectors", "question_vectors"):
         a, b = getattr(local, kind), getattr(via_ray, kind)
         ids = np.arange(a.ntotal)

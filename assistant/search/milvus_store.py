@@ -35,7 +35,7 @@ import numpy as np
 
 from assistant.errors import IndexIntegrityError, MilvusUnavailableError, first_line
 from assistant.index import vector_index
-from assistant.index.store import CorpusIndex
+from assistant.index.load import CorpusIndex
 from assistant.models import AnswerFilter, title_words
 from assistant.search.vector_store import (
     SCORE_DECIMALS,
@@ -116,7 +116,7 @@ def _milvus_lite_log():
 def collection_prefix(index: CorpusIndex) -> str:
     """pa_<folder>_<build>: two index folders never share collections on one Milvus."""
     folder = hashlib.sha256(str(Path(index.folder).resolve()).encode()).hexdigest()[:10]
-    return f"pa_{folder}_{re.sub(r'[^0-9A-Za-z]', '_', index.manifest['build'])}"
+    return f"pa_{folder}_{re.sub(r'[^0-9A-Za-z]', '_', index.manifest.build)}"
 
 
 # Bumped when the collections' layout changes: older collections are then uploaded again.
@@ -126,14 +126,14 @@ SCHEMA = 2  # 2: BM25 weights as sparse vectors
 def expected_description(index: CorpusIndex) -> str:
     m = index.manifest
     return (
-        f"physician-answer-assistant schema {SCHEMA} {m['build']} "
-        f"corpus {m['corpus']['fingerprint']} model {m['model']['weights_sha256']}"
+        f"physician-answer-assistant schema {SCHEMA} {m.build} "
+        f"corpus {m.corpus.fingerprint} model {m.model.weights_sha256}"
     )
 
 
 def expected_rows(index: CorpusIndex) -> dict[str, int]:
-    counts = index.manifest["counts"]
-    return {"passages": counts["passages"], "sentences": counts["sentences"], "questions": counts["threads"]}
+    counts = index.manifest.counts
+    return {"passages": counts.passages, "sentences": counts.sentences, "questions": counts.threads}
 
 
 class MilvusVectors:
@@ -352,7 +352,7 @@ def open_milvus_vectors(uri: str, timeout_s: float, index: CorpusIndex, *, rebui
         if problem:
             if not rebuild:
                 raise IndexIntegrityError(f"Milvus {uri}", "stale", f"{problem} (ASSISTANT_REBUILD=false)")
-            log(f"Milvus {uri}: {problem}; uploading the vectors of {index.manifest['build']}")
+            log(f"Milvus {uri}: {problem}; uploading the vectors of {index.manifest.build}")
             _upload(client, uri, index, store.names)
         for name in store.names.values():
             client.load_collection(name)

@@ -10,7 +10,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from assistant.encoders import Embedder
-from assistant.index.store import CorpusIndex
+from assistant.index.load import CorpusIndex
 from assistant.index.terms import content_terms
 from assistant.models import NO_FILTER, AnswerFilter, Hit, SearchQuery, SentenceMatch
 from assistant.search.answer_types import AnswerType, statement_types

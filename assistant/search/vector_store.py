@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 
 from assistant.index import vector_index
-from assistant.index.store import CorpusIndex
+from assistant.index.load import CorpusIndex
 from assistant.models import AnswerFilter
 
 # Extra hits asked of a search, so that hits tied with the k-th are all seen and the tie

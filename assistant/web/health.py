@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import json
 
+from assistant.index.manifest import Manifest
+
 HEALTH_PATH = "/healthz"
 
 
-def readiness(manifest: dict, backend: str) -> dict:
-    counts = manifest["counts"]
+def readiness(manifest: Manifest, backend: str) -> dict:
+    counts = manifest.counts
     return {
         "status": "ready",
-        "build": manifest["build"],
-        "corpus_fingerprint": manifest["corpus"]["fingerprint"],
-        "answers": counts["answers"],
-        "threads": counts["threads"],
-        "model": manifest["model"].get("name"),
+        "build": manifest.build,
+        "corpus_fingerprint": manifest.corpus.fingerprint,
+        "answers": counts.answers,
+        "threads": counts.threads,
+        "model": manifest.model.name,
         "backend": backend,
     }
 
