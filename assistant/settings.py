@@ -22,8 +22,7 @@ class Settings:
     corpus_paths: tuple[str, ...] | None = None
     top_k: int = 5
     fusion: str = "learned"  # see fusion.FusionMode
-    # Encoder arithmetic: "auto" (bf16 where the CPU has native bf16, else fp32), "fp32", "bf16".
-    precision: str = "auto"
+    precision: str = "auto"  # encoders.resolve_precision
     batch_size: int = 8  # batch 8 beat 32 on these 2-core machines (DESIGN §8)
     threads: int = 0  # torch compute threads; 0 keeps torch's default
     rebuild: bool = True  # rebuild a missing or stale default index instead of refusing
@@ -63,9 +62,16 @@ class Settings:
             raw = env.get(ENV_PREFIX + f.name.upper())
             if raw is not None and raw != "":
                 values[f.name] = _convert(f.name, raw, f.default)
+        from_env = {name: env[ENV_PREFIX + name.upper()] for name in values if name not in overrides}
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)
-        settings.validate()
+        try:
+            settings.validate()
+        except SettingsError as exc:  # name the variable the user set, not only the setting
+            named = [n for n in from_env if n in str(exc) or n.replace("_", " ") in str(exc)]
+            if not named:
+                raise
+            raise SettingsError(f"{ENV_PREFIX}{named[0].upper()}={from_env[named[0]]!r}: {exc}") from None
         return settings
 
     def with_(self, **changes) -> "Settings":
@@ -91,6 +97,53 @@ class Settings:
     @property
     def resolved_milvus_uri(self) -> str:
         return self.milvus_uri or str(self.index_dir / "milvus.db")
+
+
+# What each setting does, for the README's settings table (settings_table(); a test checks
+# the README holds exactly that table, so a default changed here cannot drift there).
+HELP: dict[str, str] = {
+    "index_dir": "the index folder",
+    "corpus_paths": "the corpus (files or folders, `:`-separated) an index must match; unset: the one its "
+                    "manifest records (a new index is built from `corpus/`)",
+    "top_k": "quotes in a reply (1 to 50)",
+    "fusion": "how evidence is combined: `learned`, `weighted`, `rrf`, `dense` or `lexical`",
+    "precision": "encoder arithmetic: `auto` (int8 through ONNX Runtime when it is installed, else bf16 where "
+                 "the CPU has it natively, else fp32), `int8`, `bf16` or `fp32`",
+    "batch_size": "texts encoded at once while building an index",
+    "threads": "PyTorch compute threads (0: PyTorch's default)",
+    "rebuild": "rebuild a missing, stale or damaged index (`false`: refuse it)",
+    "check_corpus": "check the index against its corpus (`false`: serve it as built; its files are still checked)",
+    "max_page_bytes": "largest page or JSONL file read",
+    "index_backend": "where vectors are searched: `faiss` (the index folder) or `milvus`",
+    "milvus_uri": "a file (Milvus Lite, embedded) or an http(s) address of a Milvus server; empty: "
+                  "`<index dir>/milvus.db`",
+    "milvus_timeout_s": "seconds for connecting to Milvus and for each request",
+    "host": "address the chat listens on",
+    "port": "port the chat listens on",
+    "feedback_path": "SQLite file of votes and comments",
+    "queue_size": "requests waiting for a reply before others are told the server is busy",
+    "concurrency": "replies computed at once",
+    "max_message_chars": "characters in one message",
+    "max_turns": "messages in one conversation",
+    "max_request_chars": "characters in all the messages of one `/ask` request",
+    "max_request_bytes": "bytes in any request body",
+    "feedback_per_minute": "votes one browser session may record per minute",
+    "feedback_global_per_minute": "votes all sessions together may record per minute",
+    "max_sessions": "browser sessions whose conversation is kept (the oldest go first)",
+    "session_ttl_s": "seconds a conversation left alone is kept",
+}
+
+
+def settings_table() -> str:
+    """The README's settings table, from the fields' defaults and HELP."""
+    rows = ["| variable | default | what it sets |", "|---|---|---|"]
+    for f in fields(Settings):
+        default = f.default
+        shown = "unset" if default is None else f"`{default}`" if str(default) != "" else "empty"
+        if isinstance(default, bool):
+            shown = f"`{str(default).lower()}`"
+        rows.append(f"| `{ENV_PREFIX}{f.name.upper()}` | {shown} | {HELP[f.name]} |")
+    return "\n".join(rows)
 
 
 def _convert(name: str, raw: str, default):

@@ -30,6 +30,8 @@ def main() -> None:
     for precision in ("fp32", "bf16"):
         subprocess.run(
             [sys.executable, "-m", "assistant", "eval", "--index-dir", f"bench/work/eval-{precision}",
+             "--devset", "bench/devset.json", "--redflags", "bench/redflags_dev.json", "bench/redflags_heldout.json",
+             "--quotes", "bench/quotes_dev.json", "bench/quotes_heldout.json",
              "--json-out", f"bench/results/eval-{precision}.json"],
             check=True, env={**__import__("os").environ, "ASSISTANT_PRECISION": precision},
         )

@@ -98,6 +98,18 @@ def running_app(tmp_path_factory):
     app.stop()
 
 
+# The slow tier: a real browser, the real model, Ray or Milvus. `make test` runs every
+# tier; `make test-fast` (pytest -m "not slow") the rest, for the inner loop.
+SLOW_MARKERS = ("browser", "real_model", "milvus", "ray")
+SLOW_FIXTURES = {"real_assistant", "running_app", "browser"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if SLOW_FIXTURES & set(item.fixturenames) or any(item.get_closest_marker(m) for m in SLOW_MARKERS):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_terminal_summary(terminalreporter):
     from .browser_support import SCREENSHOTS
 

@@ -424,13 +424,12 @@ def test_filter_controls_narrow_the_quotes_and_the_reply_says_so(browser, runnin
 def test_a_very_long_name_wraps_instead_of_pushing_the_sources_panel_sideways(browser, running_app, screen):
     """Issue 22 #7: a 10,000-character name overflowed the Sources panel sideways."""
     from assistant.models import Answer, Author, Quote, SearchQuery, Thread, Turn
-    from assistant.reply.compose import turn_to_dict
     from assistant.web.html import sources_html
 
     answer = Answer("x#1", "Swelling settles in two weeks.", None, Author("A" * 10_000 + ", MD", "B" * 3000, 4.0, 3))
     thread = Thread("x", "T" * 5000, (answer,), "Q" * 5000)
     turn = Turn("q", SearchQuery("q", (("q", 1.0),)), False, ("d",), (Quote(answer, thread, 0, 10, 1.0, 1.0),))
-    fragment = sources_html(turn_to_dict(turn), 1, {"x": thread})
+    fragment = sources_html(turn, 1)
     page = new_page(browser, running_app.url, screen, "light")
     page.evaluate("html => { document.querySelector('#sources').innerHTML = html; }", fragment)
     panel = page.locator("#sources")

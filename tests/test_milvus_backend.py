@@ -19,6 +19,7 @@ from assistant.service import Assistant
 from .conftest import REPO, run_cli
 
 pytest.importorskip("milvus_lite")
+pytestmark = pytest.mark.milvus
 
 DEVSET = json.loads((REPO / "bench" / "devset.json").read_text(encoding="utf-8"))
 FILTERS = [AnswerFilter(), AnswerFilter.of("dermatologic"), AnswerFilter.of(None, 4.8), AnswerFilter.of("facial plastic", 4.5)]
@@ -86,7 +87,7 @@ def store_dimension(store) -> int:
 
 
 def test_a_half_written_or_foreign_collection_is_never_searched(fake_settings, fake_embedder):
-    from assistant.search.milvus_store import COMPLETE, IDENTITY
+    from assistant.search.milvus_collections import COMPLETE, IDENTITY
 
     uri = str(fake_settings.index_dir.parent / "m.db")
     settings = fake_settings.with_(index_backend="milvus", milvus_uri=uri)
@@ -229,11 +230,11 @@ def test_a_milvus_lite_file_open_elsewhere_is_one_line_without_a_traceback(tmp_p
     import subprocess
     import sys
 
-    from assistant.search.milvus_store import connect
+    from assistant.search.milvus_collections import connect
 
     uri = str(tmp_path / "m.db")
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"from assistant.search.milvus_store import connect; c = connect({uri!r}, 10); print('open', flush=True); "
+        [sys.executable, "-c", f"from assistant.search.milvus_collections import connect; c = connect({uri!r}, 10); print('open', flush=True); "
          "import time; time.sleep(120)"],
         cwd=REPO, stdout=subprocess.PIPE, text=True,
     )

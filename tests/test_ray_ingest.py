@@ -18,7 +18,7 @@ from assistant.settings import Settings
 from .conftest import CORPUS, REPO, run_cli
 
 ray = pytest.importorskip("ray")
-pytestmark = pytest.mark.real_model
+pytestmark = [pytest.mark.real_model, pytest.mark.ray]
 
 DEVSET = json.loads((REPO / "bench" / "devset.json").read_text(encoding="utf-8"))
 

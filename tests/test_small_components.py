@@ -68,7 +68,7 @@ def test_rrf_rewards_agreement():
 
 
 def test_the_learned_mode_is_not_a_hand_set_blend():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="LEARNED is not a hand-set fusion mode"):
         fuse(FusionMode.LEARNED, np.zeros(1), np.zeros(1), rr(None, None, None, None))
 
 
@@ -78,10 +78,12 @@ def test_settings_from_environment_and_overrides():
 
 
 @pytest.mark.parametrize(
-    "env", [{"ASSISTANT_TOP_K": "many"}, {"ASSISTANT_PRECISION": "int4"}, {"ASSISTANT_FUSION": "x"}, {"ASSISTANT_TOP_K": "0"}]
+    "env", [{"ASSISTANT_TOP_K": "many"}, {"ASSISTANT_PRECISION": "int4"}, {"ASSISTANT_FUSION": "x"}, {"ASSISTANT_TOP_K": "0"},
+            {"ASSISTANT_MAX_TURNS": "0"}, {"ASSISTANT_INDEX_BACKEND": "qdrant"}]
 )
 def test_bad_settings_are_refused_with_the_variable_named(env):
-    with pytest.raises(SettingsError):
+    [(variable, value)] = env.items()
+    with pytest.raises(SettingsError, match=f"^{variable}={value!r}"):
         Settings.from_env(env)
 
 

@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 import pytest
 
 from assistant import wording
+from assistant.models import Answer, Author, Quote, SearchQuery, Thread, Turn
 from assistant.reply.compose import turn_to_dict
 from assistant.reply.render import attribution_line
 from assistant.web.feedback import FeedbackStore, Outcome
@@ -53,9 +54,9 @@ def fixed_strings():
 )
 def test_every_text_in_a_reply_is_a_quote_its_attribution_or_fixed_wording(fake_assistant, conversation):
     for turn in fake_assistant.converse(conversation):
-        data = turn_to_dict(turn)
+        earlier = [text for text, _ in turn.search_query.parts[:-1]]
         # The patient's own earlier words, shortened, under "Read together with ..."
-        context = {m for m in data["context"]} | {m[:160].rsplit(" ", 1)[0] + wording.ELLIPSIS for m in data["context"]}
+        context = set(earlier) | {m[:160].rsplit(" ", 1)[0] + wording.ELLIPSIS for m in earlier}
         allowed = fixed_strings() | context | {wording.OTHER_CASES.format(n=len(turn.quotes))}
         for n, quote in enumerate(turn.quotes, start=1):
             author = quote.answer.author
@@ -65,7 +66,7 @@ def test_every_text_in_a_reply_is_a_quote_its_attribution_or_fixed_wording(fake_
                 allowed |= {author.name, rest.strip()}
                 if author.title:  # name and title each set apart (<bdi>), the rating after them
                     allowed |= {"·", author.title, rest[len(f" · {author.title}"):].strip()}
-        fragment = reply_html(data)
+        fragment = reply_html(turn)
         plain = re.search(r'<div class="pa-plain">(.*?)</div>', fragment, re.S)
         assert plain, "every reply carries its plain text for copying"
         for text in text_nodes(fragment.replace(plain.group(0), "")).texts:
@@ -85,25 +86,35 @@ def test_every_text_in_a_reply_is_a_quote_its_attribution_or_fixed_wording(fake_
 
 
 def test_emergency_reply_puts_the_notice_first_and_folds_the_quotes(fake_assistant):
-    turn = turn_to_dict(fake_assistant.reply(["I have trouble swallowing since the Botox in my masseter"]))
+    turn = fake_assistant.reply(["I have trouble swallowing since the Botox in my masseter"])
     nodes = text_nodes(reply_html(turn))
-    assert turn["quotes"] and nodes.texts[0] == wording.URGENT_CARE_NOTICE
-    assert nodes.texts[1] == wording.OTHER_CASES.format(n=len(turn["quotes"]))
+    assert turn.quotes and nodes.texts[0] == wording.URGENT_CARE_NOTICE
+    assert nodes.texts[1] == wording.OTHER_CASES.format(n=len(turn.quotes))
     assert nodes.tags[:4] == ["div", "div", "details", "summary"]  # reply, notice, the fold, its control
-    sources = text_nodes(sources_html(turn, 1, fake_assistant.index.thread_by_id))
-    assert sources.texts[1:3] == [wording.URGENT_CARE_NOTICE, wording.OTHER_CASES.format(n=len(turn["quotes"]))]
+    sources = text_nodes(sources_html(turn, 1))
+    assert sources.texts[1:3] == [wording.URGENT_CARE_NOTICE, wording.OTHER_CASES.format(n=len(turn.quotes))]
 
 
-def hostile_turn():
-    quote = {
-        "answer_id": "h#1", "thread_id": "h", "text": "<script>alert(1)</script> ![x](http://e/x.png)",
-        "start": 0, "end": 40, "starts_inside": False, "ends_inside": True, "score": 1.0, "relevance": 1.0,
-        "author": {"name": "<b>Eve</b>, MD", "title": "<img src=x onerror=alert(2)>", "rating": None, "reviews": None},
-        "headline": None, "thread_title": "<i>title</i>", "source": None,
-    }
-    return {"message": "<svg onload=alert(3)>", "search_query": "<svg onload=alert(3)> m", "is_followup": True,
-            "context": ["<svg onload=alert(3)>"], "abstained": False,
-            "notices": [wording.SOURCE_DISCLAIMER], "quotes": [quote]}
+HOSTILE_THREAD = Thread(
+    id="h", title="<i>title</i>", question="<img src=x onerror=alert(4)>",
+    answers=(Answer("h#1", "<script>alert(1)</script> ![x](http://e/x.png) more", "<u>head</u>",
+                    Author("<b>Eve</b>, MD", "<img src=x onerror=alert(2)>")),),
+)
+
+
+def hostile_turn() -> Turn:
+    """A follow-up whose message, earlier message, quote, page and attribution are all markup."""
+    quote = Quote(HOSTILE_THREAD.answers[0], HOSTILE_THREAD, 0, 46, 1.0, 1.0)
+    query = SearchQuery("<svg onload=alert(3)> m", (("<svg onload=alert(3)>", 0.5), ("m", 1.0)), is_followup=True)
+    return Turn("<svg onload=alert(3)>", query, False, (wording.SOURCE_DISCLAIMER,), (quote,))
+
+
+def turn_citing(message: str, answer_ids: list[str], search_query: str | None = None) -> Turn:
+    """A reply to message quoting the start of each answer named (for the feedback store)."""
+    quotes = tuple(Quote(Answer(a, "Swelling settles."), Thread(a.split("#")[0], "t", ()), 0, 8, 1.0, 1.0)
+                   for a in answer_ids)
+    query = search_query or message
+    return Turn(message, SearchQuery(query, ((query, 1.0),)), False, (wording.SOURCE_DISCLAIMER,), quotes)
 
 
 def test_corpus_text_is_escaped_in_replies():
@@ -116,23 +127,16 @@ def test_corpus_text_is_escaped_in_replies():
 
 
 def test_corpus_text_is_escaped_in_sources_and_pages():
-    from assistant.models import Answer, Author, Thread
-
-    thread = Thread(
-        id="h", title="<i>title</i>", question="<img src=x onerror=alert(4)>",
-        answers=(Answer("h#1", "<script>alert(1)</script> ![x](http://e/x.png) more", "<u>head</u>",
-                        Author("<b>Eve</b>, MD", "<img src=x onerror=alert(2)>")),),
-    )
-    for fragment in (sources_html(hostile_turn(), 1, {"h": thread}), page_html(thread)):
+    for fragment in (sources_html(hostile_turn(), 1), page_html(HOSTILE_THREAD)):
         nodes = text_nodes(fragment)
         assert not {"script", "img", "svg", "b", "i", "u"} & set(nodes.tags)
         assert "<script>alert(1)</script>" in " ".join(nodes.texts)
-    assert "mark" in text_nodes(sources_html(hostile_turn(), 1, {"h": thread})).tags
+    assert "mark" in text_nodes(sources_html(hostile_turn(), 1)).tags
 
 
 def test_feedback_records_stay_whole_under_concurrent_votes(tmp_path):
     store = FeedbackStore(tmp_path / "sub" / "feedback.sqlite3", global_per_minute=1000)
-    turn = {"message": "q", "search_query": "q", "quotes": [{"answer_id": "a#1"}]}
+    turn = turn_citing("q", ["a#1"])
     threads = [threading.Thread(target=store.record, args=(turn, "up" if i % 2 else "down")) for i in range(40)]
     for t in threads:
         t.start()
@@ -143,8 +147,7 @@ def test_feedback_records_stay_whole_under_concurrent_votes(tmp_path):
     assert all(e["answer_ids"] == ["a#1"] and e["message"] == "q" and e["time"] for e in entries)
 
 
-TURN = {"message": "Will my lip paralysis go away?", "search_query": "Will my lip paralysis go away?",
-        "quotes": [{"answer_id": "000_89d5e1cb873fd9a3#2"}]}
+TURN = turn_citing("Will my lip paralysis go away?", ["000_89d5e1cb873fd9a3#2"])
 
 
 def test_invented_session_ids_do_not_get_past_the_rate_for_everyone(tmp_path):
@@ -161,7 +164,7 @@ def test_a_record_is_bounded_in_bytes_not_characters(tmp_path):
     """Issue 22 #2: 4-byte characters made one record 42 KB."""
     store = FeedbackStore(tmp_path / "f.sqlite3")
     wide = "\U0001f600" * 2000  # 2,000 characters, 8,000 bytes
-    turn = {"message": wide, "search_query": " ".join([wide] * 3), "quotes": [{"answer_id": "a#1"}] * 80}
+    turn = turn_citing(wide, ["a#1"] * 80, search_query=" ".join([wide] * 3))
     assert store.record(turn, "down", "s", "r1", comment=wide) is Outcome.RECORDED
     [record] = feedback_records(tmp_path / "f.sqlite3")
     stored = sum(len(str(v).encode()) for v in record.values())
@@ -182,7 +185,7 @@ def test_a_full_store_keeps_what_it_has_and_says_so(tmp_path):
 def test_a_vote_does_not_rewrite_the_store(tmp_path):
     """Issue 22 #2: every vote rewrote the whole feedback.jsonl (131 ms a vote at 40 MiB)."""
     store = FeedbackStore(tmp_path / "f.sqlite3", global_per_minute=10_000, per_minute=10_000)
-    big = {**TURN, "message": "x" * 7000}
+    big = turn_citing("x" * 7000, ["000_89d5e1cb873fd9a3#2"])
     for n in range(2000):
         store.record(big, "up", None, f"r{n}")
     timings = []
@@ -228,10 +231,9 @@ def test_the_card_and_ask_json_carry_no_direction_control(tmp_path, fake_embedde
     assistant = Assistant(Settings(index_dir=tmp_path / "i", corpus_paths=(str(corpus),)), embedder=fake_embedder,
                           log=lambda m: None)
     assistant.retriever.min_relevance = 0.0
-    turn = turn_to_dict(assistant.reply(["is lip filler swelling normal?"]))
-    [quote] = turn["quotes"]
+    turn = assistant.reply(["is lip filler swelling normal?"])
     shown = reply_html(turn)
-    assert not set(json_module.dumps(turn, ensure_ascii=False)) & set(DIRECTION_CONTROLS)
+    assert not set(json_module.dumps(turn_to_dict(turn), ensure_ascii=False)) & set(DIRECTION_CONTROLS)
     assert not set(shown) & set(DIRECTION_CONTROLS)
     nodes = text_nodes(shown)
     assert "Ann Alpha, MD" in nodes.texts and any("2.4 out of 5 stars (7 reviews)" in t for t in nodes.texts)

@@ -15,6 +15,7 @@ from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from assistant import wording
+from assistant.models import AnswerFilter
 from assistant.web.app import build_app
 from assistant.web.html import sources_html
 from assistant.web.limits import RequestLimits
@@ -91,10 +92,10 @@ def test_the_chat_is_rebuilt_from_the_server_record_not_from_the_browser(app_eve
 def test_the_chat_and_the_api_filter_by_physician_and_refuse_a_bad_filter(app_events):
     events, calls, _ = app_events
     _, chat, turns, _, _ = events["respond"]("Will my lip paralysis from Botox go away?", [], "dermatologic", 4.5)
-    [turn] = turns
-    assert turn["filter"] == {"specialty": "dermatologic", "min_rating": 4.5}
-    assert turn["quotes"] and all(
-        "Dermatologic" in q["author"]["title"] and q["author"]["rating"] >= 4.5 for q in turn["quotes"]
+    [shown] = turns
+    assert shown.turn.answer_filter == AnswerFilter("dermatologic", 4.5)
+    assert shown.turn.quotes and all(
+        "Dermatologic" in q.answer.author.title and q.answer.author.rating >= 4.5 for q in shown.turn.quotes
     )
     assert "Only answers from physicians with specialty" in chat[-1]["content"]
     with pytest.warns(UserWarning, match="min_rating must be between 0 and 5"):
@@ -138,7 +139,7 @@ def test_a_second_vote_replaces_the_first_and_a_comment_joins_it(app_events, cap
     assert cleared == "" and hidden["visible"] is False
     assert wording.COMMENT_THANKS in capsys.readouterr().out  # what the user is told (printed outside a page)
     [record] = feedback_records(settings.feedback_path)
-    assert record["vote"] == "down" and record["reply_id"] == turns[0]["reply_id"]
+    assert record["vote"] == "down" and record["reply_id"] == turns[0].reply_id
     assert record["comment"].startswith("The quote was about exercise, not my lip.") and len(record["comment"]) == 500
 
 
@@ -146,7 +147,7 @@ def test_reply_numbers_from_the_browser_are_checked(app_events):
     events, _, _ = app_events
     _, _, turns, _, _ = events["respond"]("Will my lip paralysis from Botox go away?", [])
     for bad in (-1000, 0, 2, "abc", "1e9", None, 1.5):
-        assert events["show_reply"](bad, turns) == sources_html(None, None, {})  # the empty panel, no 500
+        assert events["show_reply"](bad, turns) == sources_html(None, None)  # the empty panel, no 500
     assert "Sources [1]" in events["show_reply"]("1", turns)
 
 

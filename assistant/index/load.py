@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from assistant.index import vector_index
 from assistant.index.lexical_index import LexicalIndex
 from assistant.index.manifest import MANIFEST, Manifest, check_manifest, read_manifest
 from assistant.models import Answer, Chunk, Thread
+
+if TYPE_CHECKING:
+    from assistant.encoders import Embedder
 
 FILES = ("threads.jsonl", "passages.npy", "sentences.npy", "passages.faiss", "sentences.faiss", "questions.faiss")
 BM25_DIRS = ("passages.bm25", "questions.bm25")
@@ -42,6 +46,16 @@ class CorpusIndex:
     def answers(self) -> list[Answer]:
         return [a for t in self.threads for a in t.answers]
 
+    @property
+    def passage_answer(self) -> np.ndarray:
+        """Answer number of each passage (a view of passage_rows' first column)."""
+        return self.passage_rows[:, 0]
+
+    @property
+    def sentence_answer(self) -> np.ndarray:
+        """Answer number of each sentence."""
+        return self.sentence_rows[:, 0]
+
     @cached_property
     def answer_thread(self) -> np.ndarray:
         """Thread number of each answer number."""
@@ -54,11 +68,11 @@ class CorpusIndex:
     @cached_property
     def answer_first_passage(self) -> np.ndarray:
         """Passages are stored in answer order: answer a owns [first[a], first[a+1])."""
-        return np.searchsorted(self.passage_rows[:, 0], np.arange(len(self.answers) + 1))
+        return np.searchsorted(self.passage_answer, np.arange(len(self.answers) + 1))
 
     @cached_property
     def answer_first_sentence(self) -> np.ndarray:
-        return np.searchsorted(self.sentence_rows[:, 0], np.arange(len(self.answers) + 1))
+        return np.searchsorted(self.sentence_answer, np.arange(len(self.answers) + 1))
 
     @cached_property
     def thread_by_id(self) -> dict[str, Thread]:

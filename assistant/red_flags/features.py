@@ -21,8 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.red_flags.lookalikes import LOOKALIKES
 from assistant.red_flags.reading import Reading
-from assistant.red_flags.signs import LOOKALIKES, SIGNS, Sign, compiled_patterns
+from assistant.red_flags.signs import SIGNS, Sign, compiled_patterns
 
 # Groups of signs that weigh alike: each gets a pattern and a semantic feature.
 SIGN_GROUPS: dict[str, tuple[str, ...]] = {

@@ -40,7 +40,7 @@ _CLAUSE_BREAK = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?\n])")
 # Joins clauses in the text the patterns run over; word groups are joined by [^\w|]
-# (signs.near), so no pattern reaches from one clause into the next.
+# (words.near), so no pattern reaches from one clause into the next.
 BARRIER = " | "
 
 # How far back in its sentence a clause looks for words that frame it as a risk question

@@ -42,6 +42,30 @@ from dataclasses import dataclass
 from enum import Enum
 
 from assistant.models import Urgency
+from assistant.red_flags.words import (
+    BREATH,
+    CHANGE,
+    COLD,
+    DIFFICULTY,
+    FACE,
+    FAST,
+    FOOD,
+    LIMBS,
+    PAIN,
+    SEVERE,
+    SKIN_COLOUR,
+    SKIN_PLACE,
+    SPEAK,
+    SPREAD,
+    STUCK,
+    SWALLOW,
+    SWELLING,
+    THROAT_TONGUE,
+    VISION,
+    WEAK,
+    WORSE,
+    near,
+)
 
 
 class Kind(str, Enum):
@@ -53,56 +77,6 @@ class Kind(str, Enum):
     @property
     def urgency(self) -> Urgency:
         return Urgency.SAME_DAY if self is Kind.INFECTION else Urgency.EMERGENCY
-
-
-def near(a: str, b: str, gap: int = 3) -> str:
-    """Word groups a and b within gap words of each other, in either order, in one clause
-    (the clause barrier "|" is not a gap character)."""
-    between = rf"(?:[^\w|]+\w+){{0,{gap}}}?[^\w|]+"
-    return rf"(?:\b(?:{a})\b{between}\b(?:{b})\b|\b(?:{b})\b{between}\b(?:{a})\b)"
-
-
-# Word groups. Each tolerates inflection (\w*) and the misspellings patients make.
-DIFFICULTY = (
-    r"trouble|troubl\w*|difficult\w*|dificult\w*|hard|harder|problems?|struggl\w*|cannot|unable(?: to)?|barely|"
-    r"hardly|impossible|labou?red|effort|hard work|so much work|issues?"
-)
-BREATH = r"br[ea]{1,2}th\w*|breth\w*|air|lungs?|inhal\w*"
-SWALLOW = r"sw[aou]l+[aou]w?\w*|swal+ow\w*|swolow\w*"
-SPEAK = r"speak\w*|spe+ch|talk\w*|words?|pronounc\w*|sentences?"
-VISION = r"vis[io]{1,2}n\w*|eyesight|sight|eyes?|see|seeing|read|reading"
-THROAT_TONGUE = r"thr[oa]{1,2}t\w*|t[ou]ng\w*|toung\w*|airway|windpipe"
-SWELLING = r"swel+\w*|swol+en|puff\w*|clos\w*|tight\w*|thick\w*|huge|bigger|shut\w*|squeez\w*|narrow\w*|blow\w* up|ballon\w*|balloon\w*"
-FOOD = r"food|foods|drinks?|drinking|water|liquids?|fluids?|pills?|tablets?|saliva|spit|tea|coffee|sips?|bread|meals?|eat|eating|bite|bites|mouthful"
-STUCK = (
-    r"stuck|lodged|wrong way|wrong pipe|nose|go down|goes down|going down|get down|won'?t go|choke|chok\w*|"
-    r"cough\w*|splutter\w*|sputter\w*|gag\w*|halfway"
-)
-LIMBS = r"arms?|legs?|hands?|whole body|body|all over|everywhere|shoulders|neck|knees|grip|limbs"
-WEAK = r"weak\w*|heavy|wobbly|jelly|floppy|limp|gave out|give out|giving out|gave way|giving way|like lead|no strength|dead weight"
-SKIN_COLOUR = (
-    r"white|whitish|pale|paler|pallid|blanch\w*|blue|bluish|blueish|purple\w*|violet|plum|lilac|gr[ae]y|greyish|grayish|"
-    r"dusky|ashen|mottl\w*|blotch\w*|lacy|lace|net|netted|web|webbed|spider ?web|marbl\w*|livedo|black|blackish|"
-    r"dark|darker|darkened|bruised"
-)
-SKIN_PLACE = (
-    r"skin|patch|area|spot|bit|tip|nose|lips?|chin|cheeks?|forehead|brows?|temple|jaw\w*|side|corner|border|"
-    r"strip|line|mark|blotch|it|she|he"
-)
-CHANGE = r"turn\w*|went|going|gone|goes|became|become|becoming|look\w*|is|are|got|getting|has|have|appear\w*|formed|forming|showing|looks"
-COLD = r"cold|colder|cool|cooler|icy|ice cold|chilly|freezing|frozen"
-SEVERE = (
-    r"severe|excruciat\w*|unbearable|intense|extreme|terrible|worst|agoni\w*|horrible|awful|throbbing|killing|"
-    r"so bad|really bad|so much|crying|screaming|out of proportion|(?:[89]|10) ?(?:out of|/) ?10"
-)
-PAIN = r"pain\w*|hurt\w*|ache|aching|aches|sore|throb\w*|sting\w*|burn\w*"
-WORSE = r"worse|worsening|increasing|more and more|by the (?:minute|hour)|every (?:minute|hour)|more painful|more sore"
-FAST = r"fast|quick\w*|rapid\w*|by the minute|every minute|in minutes|so quick|within minutes|suddenly|all of a sudden"
-FACE = r"face|lips?|eyes?|eyelids?|lids|cheeks?|mouth|tongue|neck"
-SPREAD = (
-    r"spread\w*|bigger|growing|grown|expanding|every day|each day|worse|twice|creeping|larger|more and more|"
-    r"more today|than yesterday|than yday|came back|coming back|every morning|past the line"
-)
 
 
 @dataclass(frozen=True)
@@ -360,77 +334,6 @@ SIGNS: tuple[Sign, ...] = (
         "the redness is spreading across my cheek more each day",
     )),
 )
-
-# Look-alikes: what the semantic evidence compares a message with besides the signs.
-LOOKALIKES: dict[str, tuple[str, ...]] = {
-    "ordinary": (  # the expected local effects of these treatments
-        "I can't drink through a straw or whistle after a lip flip",
-        "it is hard to say words with p and b since my lip flip",
-        "water dribbles from the corner of my mouth since Botox around my lips",
-        "my eyes feel dry since the crows feet Botox",
-        "the filler in my lips looks too big and I want it dissolved",
-        "a bruise that is turning green and yellow and fading",
-        "a small hard lump in my lip that does not hurt",
-        "my lip feels weak and droops after Botox",
-        "my smile is uneven and crooked after Botox",
-        "my eyebrow droops after Botox in my forehead",
-        "one eyelid is slightly heavy after forehead Botox",
-        "I drool a little when I drink since the lip flip",
-        "I have a bruise where the needle went in",
-        "my lips are swollen and lumpy after lip filler",
-        "there is a small lump where the filler was injected",
-        "my lip feels numb and tingly after filler",
-        "I have a mild headache after Botox",
-        "the injection site is tender and a little sore",
-        "my Botox didn't work and my lines are still there",
-        "my forehead feels tight and heavy after Botox",
-        "my jaw feels weak when I chew after masseter Botox",
-        "small red dots at the injection points that fade",
-        "swelling and puffiness under my eyes after tear trough filler",
-        "my vision is fine and my breathing is normal",
-        "I can swallow, talk and breathe without any problem",
-    ),
-    "figurative": (  # symptom words not about the body
-        "the price took my breath away",
-        "I nearly died laughing",
-        "I choked when I saw the bill",
-        "that news was hard to swallow",
-        "I went white as a sheet when I saw the needle but it was fine",
-        "I was blind to how much it would cost",
-        "I'm feeling blue about the results",
-        "my bank account is bleeding after all these appointments",
-        "the results were double what I expected",
-        "I nearly fainted when I saw how good it looks",
-        "my jaw dropped at the quote",
-        "the whole experience left me cold",
-    ),
-    "not_bodily": (  # the same words about things
-        "which lipstick shade goes with a blue dress",
-        "my after photo is blurry",
-        "the clinic room was freezing cold",
-        "white nail polish and a black dress for the party",
-        "my eyes are blue and I want to keep them that colour",
-        "the lines on my forehead faded",
-        "my phone screen has a grey patch on it",
-    ),
-    "story": (  # someone else's, or the past, or read about
-        "my friend had this happen years ago but she is fine now",
-        "I read a story online about someone going blind from filler, how rare is that",
-        "I watched a documentary about a bad reaction",
-        "it happened to me once years ago and went away completely",
-        "I had this after a treatment last year but it cleared up",
-        "my aunt had trouble swallowing after Botox a long time ago and recovered",
-    ),
-    "question": (  # asking about a risk, not describing one
-        "can Botox cause trouble breathing?",
-        "what should I do if my lip turns white after filler?",
-        "how common is blindness after filler?",
-        "what are the warning signs to watch for after my injection?",
-        "I'm worried about getting double vision, is that possible?",
-        "should I go to the hospital if I get a reaction?",
-    ),
-}
-
 
 def compiled_patterns() -> list[tuple[Sign, re.Pattern]]:
     return [(sign, re.compile(pattern)) for sign in SIGNS for pattern in sign.patterns]

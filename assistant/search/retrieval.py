@@ -61,7 +61,7 @@ class AllowedAnswers:
     def of(cls, index: CorpusIndex, answer_filter: AnswerFilter) -> "AllowedAnswers":
         answers = answer_filter.mask(index.answers)
         threads = np.bincount(index.answer_thread[answers], minlength=len(index.threads)) > 0
-        return cls(answers, answers[index.passage_rows[:, 0]], threads)
+        return cls(answers, answers[index.passage_answer], threads)
 
 
 # Filters whose AllowedAnswers are kept (a chat's users use a handful; one costs about a
@@ -180,8 +180,8 @@ class Retriever:
         q_dense_ids = self.vectors.search_questions(qv, QUESTION_CANDIDATES, answer_filter, kept_threads)
         lex_passages = self.vectors.lexical_passages(lexical_query, CANDIDATES_PER_LIST, answer_filter, kept_passages)
         lex_questions = self.vectors.lexical_questions(lexical_query, QUESTION_CANDIDATES, answer_filter, kept_threads)
-        rows = idx.passage_rows
-        found: set[int] = {int(rows[p, 0]) for p in dense_ids} | {int(rows[p, 0]) for p in lex_passages.ids}
+        answer_of = idx.passage_answer
+        found: set[int] = {*map(int, answer_of[dense_ids]), *map(int, answer_of[lex_passages.ids])}
         for t in {*map(int, q_dense_ids), *map(int, lex_questions.ids)}:
             found.update(range(int(idx.thread_first_answer[t]), int(idx.thread_first_answer[t + 1])))
         if allowed is not None:
@@ -190,8 +190,8 @@ class Retriever:
             return None
         return Candidates(
             answers=np.array(sorted(found)),
-            dense_ranks=_ranks_by_answer(rows[dense_ids, 0]),
-            lexical_ranks=_ranks_by_answer(rows[lex_passages.ids, 0]) if lex_passages.best > 0 else {},
+            dense_ranks=_ranks_by_answer(answer_of[dense_ids]),
+            lexical_ranks=_ranks_by_answer(answer_of[lex_passages.ids]) if lex_passages.best > 0 else {},
             question_dense_ranks=_ranks_by_thread(q_dense_ids),
             question_lexical_ranks=_ranks_by_thread(lex_questions.ids) if lex_questions.best > 0 else {},
             lexical_passages=lex_passages,

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 
 import gradio as gr
 
 from assistant import wording
 from assistant.errors import SettingsError
-from assistant.models import MAX_SPECIALTY_CHARS, AnswerFilter
+from assistant.models import MAX_SPECIALTY_CHARS, AnswerFilter, Turn
 from assistant.reply.compose import turn_to_dict
 from assistant.service import Assistant
 from assistant.settings import Settings
 from assistant.text_gate import InvalidTextError, clean_text
 from assistant.web.feedback import MAX_COMMENT_CHARS, FeedbackStore, Outcome
 from assistant.web.html import page_html, reply_html, shortened, sources_html, user_message_html, warning_panel_html
+
+
+@dataclass(frozen=True)
+class ShownReply:
+    """One reply in a browser's conversation, as the server keeps it (the session's state)."""
+
+    turn: Turn
+    reply_id: str = field(default_factory=lambda: uuid.uuid4().hex)  # names the reply in feedback
 
 
 def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
@@ -39,7 +48,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
             raise gr.Error(str(exc)) from None
         return {"turns": [turn_to_dict(t) for t in assistant.converse(messages, answer_filter=answer_filter)]}
 
-    def respond(message: str, turns: list, specialty: str | None = None, min_rating: float | None = None):
+    def respond(message: str, turns: list[ShownReply], specialty: str | None = None, min_rating: float | None = None):
         """The chat is rebuilt from the server's own record of the conversation (turns),
         never from what the browser sends back."""
         try:
@@ -57,36 +66,36 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         if refusal:
             gr.Warning(refusal)
             return gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        history = [t["message"] for t in turns] + [message]
-        turn = turn_to_dict(assistant.reply(history, answer_filter=answer_filter)) | {"reply_id": uuid.uuid4().hex}  # names it in feedback
-        turns = [*turns, turn]
+        history = [shown.turn.message for shown in turns] + [message]
+        turn = assistant.reply(history, answer_filter=answer_filter)
+        turns = [*turns, ShownReply(turn)]
         n = len(turns)
-        return "", chat_messages(turns), turns, sources_html(turn, n, threads), gr.update(choices=reply_choices(turns), value=n)
+        return "", chat_messages(turns), turns, sources_html(turn, n), gr.update(choices=reply_choices(turns), value=n)
 
-    def show_reply(number, turns: list):
+    def show_reply(number, turns: list[ShownReply]):
         number = _valid_number(number, turns)
         if number is None:
-            return sources_html(None, None, threads)
-        return sources_html(turns[number - 1], number, threads)
+            return sources_html(None, None)
+        return sources_html(turns[number - 1].turn, number)
 
-    def select_reply(turns: list, event: gr.SelectData):
+    def select_reply(turns: list[ShownReply], event: gr.SelectData):
         number = _valid_number(_turn_number(event.index), turns)
         if number is None:
             return gr.skip(), gr.skip()
-        return sources_html(turns[number - 1], number, threads), gr.update(value=number)
+        return sources_html(turns[number - 1].turn, number), gr.update(value=number)
 
-    def vote(turns: list, event: gr.LikeData, request: gr.Request):
+    def vote(turns: list[ShownReply], event: gr.LikeData, request: gr.Request):
         """Record the vote (a second vote on the reply replaces the first) and offer a comment."""
         number = _valid_number(_turn_number(event.index), turns)
         if number is None:
             return gr.skip(), gr.skip()
         choice = "up" if event.liked else "down"
-        turn = turns[number - 1]
-        if not _recorded(feedback.record(turn, choice, request.session_hash, turn.get("reply_id"))):
+        shown = turns[number - 1]
+        if not _recorded(feedback.record(shown.turn, choice, request.session_hash, shown.reply_id)):
             return gr.skip(), gr.skip()
         return {"number": number, "vote": choice}, gr.update(visible=True)
 
-    def send_comment(comment: str, voted: dict | None, turns: list, request: gr.Request):
+    def send_comment(comment: str, voted: dict | None, turns: list[ShownReply], request: gr.Request):
         number = _valid_number((voted or {}).get("number") if isinstance(voted, dict) else None, turns)
         if number is None or not isinstance(comment, str) or not comment.strip() or voted.get("vote") not in ("up", "down"):
             return gr.skip(), gr.skip()
@@ -95,14 +104,14 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
         except InvalidTextError as exc:
             gr.Warning(str(exc))
             return gr.skip(), gr.skip()
-        turn = turns[number - 1]
-        if not _recorded(feedback.record(turn, voted["vote"], request.session_hash, turn.get("reply_id"), comment)):
+        shown = turns[number - 1]
+        if not _recorded(feedback.record(shown.turn, voted["vote"], request.session_hash, shown.reply_id, comment)):
             return gr.skip(), gr.skip()
         gr.Info(wording.COMMENT_THANKS)
         return "", gr.update(visible=False)
 
     def clear():
-        return "", [], [], sources_html(None, None, threads), gr.update(choices=[], value=None), None, gr.update(visible=False)
+        return "", [], [], sources_html(None, None), gr.update(choices=[], value=None), None, gr.update(visible=False)
 
     with gr.Blocks(title=wording.APP_TITLE, analytics_enabled=False) as app:
         # Kept on the server per browser session; Gradio drops it after session_ttl_s, and
@@ -115,7 +124,7 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 chatbot = gr.Chatbot(
                     label=wording.CONVERSATION_LABEL,
                     height=560,
-                    autoscroll=False,  # each new reply is shown from its start (html.PAGE_JS)
+                    autoscroll=False,  # each new reply is shown from its start (assets.PAGE_JS)
                     render_markdown=False,  # corpus text is escaped HTML, never Markdown
                     sanitize_html=True,
                     allow_tags=False,
@@ -143,13 +152,13 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
                 examples = gr.Examples(wording.EXAMPLE_QUESTIONS, inputs=box, label=wording.EXAMPLES_LABEL)
                 with gr.Row():
                     clear_button = gr.Button(wording.CLEAR_BUTTON, elem_id="clear")
-                    # Copies in the browser (html.PAGE_JS): the plain text of every reply.
+                    # Copies in the browser (assets.PAGE_JS): the plain text of every reply.
                     gr.Button(wording.COPY_CONVERSATION, elem_id="copy-conversation")
             with gr.Column(scale=2):
                 with gr.Tabs():
                     with gr.Tab(wording.SOURCES_TAB, id="sources"):
                         reply_picker = gr.Dropdown(choices=[], label=wording.REPLY_PICKER_LABEL, elem_id="reply-picker")
-                        sources = gr.HTML(sources_html(None, None, threads), elem_id="sources")
+                        sources = gr.HTML(sources_html(None, None), elem_id="sources")
                     with gr.Tab(wording.BROWSE_TAB, id="browse"):
                         page_picker = gr.Dropdown(
                             choices=browse_choices,
@@ -193,17 +202,17 @@ def _recorded(outcome: Outcome) -> bool:
     return outcome is Outcome.RECORDED
 
 
-def reply_choices(turns: list[dict]) -> list[tuple[str, int]]:
+def reply_choices(turns: list[ShownReply]) -> list[tuple[str, int]]:
     """The reply picker's entries: each reply by the question it answered."""
-    return [(f"{n}. {shortened(t['message'])}", n) for n, t in enumerate(turns, start=1)]
+    return [(f"{n}. {shortened(shown.turn.message)}", n) for n, shown in enumerate(turns, start=1)]
 
 
-def chat_messages(turns: list[dict]) -> list[dict]:
+def chat_messages(turns: list[ShownReply]) -> list[dict]:
     """The chat as shown: each turn's message and its reply."""
     chat = []
-    for turn in turns:
-        chat.append({"role": "user", "content": user_message_html(turn["message"])})
-        chat.append({"role": "assistant", "content": reply_html(turn)})
+    for shown in turns:
+        chat.append({"role": "user", "content": user_message_html(shown.turn.message)})
+        chat.append({"role": "assistant", "content": reply_html(shown.turn)})
     return chat
 
 

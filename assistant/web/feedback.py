@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from assistant.models import Turn
+
 # Sessions whose recent votes are remembered for the per-session rate; the oldest go first.
 TRACKED_SESSIONS = 10_000
 MAX_ANSWER_IDS = 50
@@ -97,7 +99,7 @@ class FeedbackStore:
             self._import(legacy)
         self._count, self._bytes = self._db.execute("SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM feedback").fetchone()
 
-    def record(self, turn: dict, vote: str, session: str | None = None, reply_id: str | None = None,
+    def record(self, turn: Turn, vote: str, session: str | None = None, reply_id: str | None = None,
                comment: str | None = None) -> Outcome:
         """Keep the vote (and comment) on one reply, replacing an earlier one on the same reply."""
         comment = comment.strip()[:MAX_COMMENT_CHARS] if comment and comment.strip() else None
@@ -106,9 +108,9 @@ class FeedbackStore:
             time=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             vote=vote,
             comment=cut_to_bytes(comment, MAX_COMMENT_BYTES) if comment else None,
-            message=cut_to_bytes(str(turn["message"]), MAX_MESSAGE_BYTES),
-            search_query=cut_to_bytes(str(turn["search_query"]), MAX_SEARCH_QUERY_BYTES),
-            answer_ids=tuple(str(q["answer_id"])[:200] for q in turn["quotes"][:MAX_ANSWER_IDS]),
+            message=cut_to_bytes(turn.message, MAX_MESSAGE_BYTES),
+            search_query=cut_to_bytes(turn.search_query.text, MAX_SEARCH_QUERY_BYTES),
+            answer_ids=tuple(q.answer.id[:200] for q in turn.quotes[:MAX_ANSWER_IDS]),
         )
         with self._lock:
             outcome = self._rate(session)

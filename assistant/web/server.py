@@ -84,7 +84,7 @@ def _check_port_free(host: str, port: int) -> None:
 
 
 def _launch(app, settings: Settings, health: dict) -> None:
-    from assistant.web.html import CSS, PAGE_JS
+    from assistant.web.assets import CSS, PAGE_JS
     from assistant.web.limits import middleware
 
     app.launch(
