@@ -11,6 +11,7 @@ from pathlib import Path
 from assistant.corpus.jsonl import write_threads
 from assistant.corpus.reader import read_corpus
 from assistant.errors import AssistantError
+from assistant.search.fusion import FusionMode
 from assistant.settings import DEFAULT_CORPUS, Settings
 
 EXIT_OK = 0
@@ -47,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON with every turn")
     p.add_argument("--batch", type=Path, metavar="FILE", help="one conversation (a JSON list of messages) per line")
     p.add_argument("-k", type=int, dest="top_k", help="quotes per reply (default 5)")
-    p.add_argument("--fusion", help="dense, lexical, weighted (default) or rrf")
+    p.add_argument("--fusion", help=f"{', '.join(m.value for m in FusionMode)} (default: {Settings.fusion})")
     p.add_argument("--specialty", metavar="TEXT", help="only physicians whose title has these words (e.g. 'plastic surgeon')")
     p.add_argument("--min-rating", type=float, metavar="X", help="only physicians rated at least X out of 5")
     p.set_defaults(func=cmd_ask)
@@ -116,7 +117,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from assistant.models import AnswerFilter
     from assistant.reply.compose import turn_to_dict
     from assistant.reply.render import turn_to_text
-    from assistant.search.fusion import FusionMode
     from assistant.service import Assistant
 
     if bool(args.messages) == bool(args.batch):

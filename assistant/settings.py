@@ -161,3 +161,7 @@ def _convert(name: str, raw: str, default):
         return raw
     except ValueError:
         raise SettingsError(f"{ENV_PREFIX}{name.upper()}={raw!r} is not a valid value") from None
+
+
+if __name__ == "__main__":  # python -m assistant.settings: the README's settings table
+    print(settings_table())

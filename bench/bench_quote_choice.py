@@ -3,7 +3,7 @@
     python -m bench.bench_quote_choice [--rounds 3]
 
 Every conversation of the quote sets is answered per round, interleaved, with the chooser
-as shipped and with the chooser before it (quote_quality.baseline_chooser): the difference
+as shipped and with the chooser before it (assistant.evaluation.quotes.baseline_chooser): the difference
 is the chooser's own work. The asking words are encoded in the same encoder call as the
 search query and the triage clauses; what that one extra text costs is timed as that
 call with and without it, also interleaved.

@@ -35,7 +35,7 @@ def onnx_runtime_available() -> bool:
 def resolve_precision(precision: str) -> str:
     """'auto' is int8 through ONNX Runtime (a one-message batch in ~0.7 ms against ~5.7 ms for
     bf16, the same held-out quality; docs/performance.md); without ONNX Runtime, bf16 where
-    the CPU has it natively (2.5x the passages/s of fp32), else fp32."""
+    the CPU has it natively (about 2.6x the passages/s of fp32, docs/performance.md), else fp32."""
     from assistant.encoders.torch_encoder import torch_precision
 
     if precision == "auto":

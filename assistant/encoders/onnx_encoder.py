@@ -5,7 +5,7 @@ The ONNX file is made on this machine from the bundled PyTorch weights (nothing 
 downloaded): the model with its mean pooling and normalisation exported once, its
 matrix multiplications quantized to int8 per output channel (dynamic quantization; the
 embedding table and layer norms stay float). Its vectors are within cosine 0.99 of the
-fp32 model's (README "Performance"). Dynamic quantization scales activations per batch,
+fp32 model's (docs/performance.md). Dynamic quantization scales activations per batch,
 so the texts encoded with one move its vector by about as much (cosine >= 0.99); the
 same texts always give the same vectors. The file is cached and checked by hash on
 load; a damaged or stale one is made again.

@@ -2,7 +2,7 @@
 Ray cluster (a local one when no address is given), GPUs requested when the cluster has
 them. Ray is imported only here, and only for such an ingest.
 
-Encoding is ~95% of an ingest (README "Scaling"); reading, chunking and writing the index
+Encoding is ~95% of an ingest (docs/scaling.md); reading, chunking and writing the index
 stay in this process, which writes the index folder exactly as a local ingest does (built
 aside, switched in by the manifest), so a cluster that fails mid-ingest leaves the previous
 index as it was.

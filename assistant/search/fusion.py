@@ -25,7 +25,7 @@ class FusionMode(str, Enum):
 
 # Share of the fused score that comes from embeddings in WEIGHTED mode. Dense similarity
 # carries paraphrases ("droopy" ~ "paralysed"); BM25 rewards exact rare terms ("masseter").
-# Tuned on the development set (bench/devset.json): see README "Search quality".
+# Tuned on the development set (bench/devset.json): see docs/evaluation.md.
 DENSE_WEIGHT = 0.8
 
 # RRF's k: 60 is the value from Cormack et al. (2009); it damps the head of each list so

@@ -6,7 +6,7 @@ general health pages an unrelated message reaches ~0.44 ("how to unclog a sink" 
 page on chemical burns), since some page always half-matches it. So the floor is measured on the corpus itself:
 the everyday messages of off_topic_probes.py are searched, and the floor is set a margin
 above the evidence they reach, never below the fixed MIN_RELEVANCE nor above MAX_FLOOR.
-This costs one batch encode and 40 searches when the assistant starts (60 ms on the bundled pages, 0.2 s at 1,657
+This costs one batch encode and one search per probe (80) when the assistant starts (with 40 probes it took 60 ms on the bundled pages, 0.2 s at 1,657
 answers).
 """
 

@@ -32,7 +32,7 @@ QUESTION_CANDIDATES = 5
 # evidence for its answers"; on a health site, the page's title). Weights set on the
 # development sets: the bundled one and MEDIQA's alexa + validation questions, where the
 # question's share 1/4 (was 1/7) gave 0.773 nDCG@10 against 0.766, and 0.821 against 0.811
-# on the bundled set (follow-ups 0.867 / 0.866); passage:sentence stays 2:1 (README).
+# on the bundled set (follow-ups 0.867 / 0.866); passage:sentence stays 2:1 (docs/evaluation.md).
 PASSAGE_WEIGHT = 1 / 2
 SENTENCE_WEIGHT = 1 / 4
 QUESTION_WEIGHT = 1 / 4
@@ -44,8 +44,9 @@ BACKGROUND_SHARE = 0.6
 
 # Semantic evidence below which an answer is not about the query at all (it is then not
 # quoted; with no answer left, the reply abstains). On the development set the best
-# evidence is 0.51 or more for every on-topic message and 0.25 or less for every
-# off-topic one (`python -m assistant eval` prints both); this sits halfway.
+# evidence is 0.49 or more for every on-topic message and 0.23 or less for every
+# off-topic one with the int8 encoder (`python -m assistant eval --devset bench/devset.json`
+# prints both as "Relevance margins"); this sits about halfway.
 MIN_RELEVANCE = 0.38
 
 
