@@ -101,6 +101,8 @@ def new_page(browser, url: str, screen: str, scheme: str):
     page = context.new_page()
     page.goto(url)
     page.wait_for_selector("#message textarea", timeout=60_000)
+    # The page's own script has run once the conversation box takes keyboard focus.
+    page.wait_for_selector("#chat[tabindex='0']", state="attached", timeout=10_000)
     return page
 
 

@@ -121,14 +121,15 @@ PAGE_JS = """
   // Icons that say nothing of their own (a dropdown's arrow) are hidden from screen readers.
   const hideIcons = () => document.querySelectorAll('svg:not([aria-hidden]):not([aria-label])')
     .forEach(icon => { if (!icon.querySelector('title')) icon.setAttribute('aria-hidden', 'true'); });
-  new MutationObserver(() => { show(); hideIcons(); }).observe(document.body, {childList: true, subtree: true});
-  hideIcons();
-  // The conversation scrolls inside its box: a keyboard must be able to reach and scroll it.
+  // The conversation scrolls inside its box: a keyboard must be able to reach and scroll it
+  // (set again whenever the page changes, in case the box is drawn anew).
   const focusable = () => {
     const chat = document.querySelector('#chat');
-    if (!chat) return setTimeout(focusable, 200);
-    chat.setAttribute('tabindex', '0');
+    if (chat && chat.getAttribute('tabindex') !== '0') chat.setAttribute('tabindex', '0');
   };
+  new MutationObserver(() => { show(); hideIcons(); focusable(); })
+    .observe(document.body, {childList: true, subtree: true});
+  hideIcons();
   focusable();
   // The "Warning signs" link shows while the panel itself is out of view.
   const watchPanel = () => {
