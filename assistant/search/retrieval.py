@@ -149,7 +149,8 @@ class Retriever:
         scores = self.score(mode, features)
         topicality = self.topicality(features)
         order = sorted(range(len(scores)), key=lambda i: (-scores[i], int(candidates.answers[i])))
-        chosen = [i for i in order if self._relevant(mode, features, topicality)[i]][:k]
+        relevant = self._relevant(mode, features, topicality)
+        chosen = [i for i in order if relevant[i]][:k]
         hits = self._hits(candidates.answers, chosen, scores, features.semantic, best_passage, qv, focus_vector)
         return RetrievalResult(hits, float(features.semantic.max()), searched_terms, topicality)
 
