@@ -98,6 +98,21 @@ def running_app(tmp_path_factory):
     app.stop()
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per test module (Playwright's sync API allows one instance at a time)."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser_support import SCREENSHOTS, launch_browser, require_chromium
+
+    require_chromium()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = launch_browser(p)
+        yield browser
+        browser.close()
+
+
 # The slow tier: a real browser, the real model, Ray or Milvus. `make test` runs every
 # tier; `make test-fast` (pytest -m "not slow") the rest, for the inner loop.
 SLOW_MARKERS = ("browser", "real_model", "milvus", "ray")

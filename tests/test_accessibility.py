@@ -11,9 +11,7 @@ from .browser_support import (
     CONTRAST_JS,
     IN_VIEW_JS,
     SCREENSHOTS,
-    launch_browser,
     new_page,
-    require_chromium,
 )
 
 pytestmark = pytest.mark.browser
@@ -21,18 +19,6 @@ pytestmark = pytest.mark.browser
 ORDINARY = "Will my lip paralysis from Botox go away?"
 EMERGENCY = "I had Botox yesterday and now I have trouble swallowing and breathing, will it go away?"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = launch_browser(p)
-        yield browser
-        browser.close()
 
 
 def ask(page, message: str, replies_before: int, press_enter: bool = False):

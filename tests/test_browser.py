@@ -15,9 +15,7 @@ from .browser_support import (
     IN_VIEW_JS,
     SCREENSHOTS,
     RunningApp,
-    launch_browser,
     new_page,
-    require_chromium,
 )
 from .conftest import CORPUS, REPO
 from .feedback_support import feedback_records
@@ -30,19 +28,6 @@ PHYSICIANS = {
     for line in path.read_text(encoding="utf-8").splitlines()
     if re.search(r", MD( \(retired\))?$", line.strip())
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One Chromium for the module (Playwright's sync API allows one instance at a time)."""
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = launch_browser(p)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
